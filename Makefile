@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install build migrate run test lint openapi bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The staff SPA gets its own build with its issue; for now the placeholder page is copied.
+build: install
+	mkdir -p frontend/dist
+	cp frontend/index.html frontend/dist/index.html
+
+migrate: install
+	$(BIN)/erhverv migrate
+
+# Serving migrates and loads the 2026 plan into an empty database on start.
+run: build migrate
+	$(BIN)/erhverv serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/pytest
+
+openapi: install
+	$(BIN)/erhverv openapi
+
+bench: install
+	$(BIN)/python -m bench.progress
+
+clean:
+	rm -rf $(VENV) frontend/dist .pytest_cache .ruff_cache

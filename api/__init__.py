@@ -1,0 +1,1 @@
+"""Erhverv Lejre action-plan service."""

@@ -1,0 +1,66 @@
+"""Enumerations shared by models, schemas and the plan file."""
+
+from enum import StrEnum
+
+from sqlalchemy import Enum
+
+
+class PlanStatus(StrEnum):
+    draft = "draft"
+    approved = "approved"
+
+
+class InitiativeStatus(StrEnum):
+    planned = "planned"
+    in_progress = "in_progress"
+    done = "done"
+    dropped = "dropped"
+
+
+class GoalKind(StrEnum):
+    measurable = "measurable"
+    milestone = "milestone"
+
+
+class Unit(StrEnum):
+    count = "count"
+    dkk = "dkk"
+    percent = "percent"
+
+
+class Direction(StrEnum):
+    at_least = "at_least"
+    at_most = "at_most"
+
+
+class Pace(StrEnum):
+    """How a yearly target is reached: summed over the year, or a level held at the end."""
+
+    cumulative = "cumulative"
+    level = "level"
+
+
+class MilestoneState(StrEnum):
+    not_started = "not_started"
+    in_progress = "in_progress"
+    done = "done"
+    dropped = "dropped"
+
+
+class MeasurementSource(StrEnum):
+    manual = "manual"
+    plan = "plan"
+    import_ = "import"
+
+
+def db_enum(enum: type[StrEnum], name: str) -> Enum:
+    """A portable enum column: a VARCHAR with a named CHECK constraint."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

@@ -1,0 +1,1 @@
+"""Goals, yearly targets, measurements, the metric registry and progress."""

@@ -1,0 +1,125 @@
+"""Goals (mål) keep the plan's own words; measurable ones also carry metric, unit and targets."""
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.db import Base, Timestamped, Value
+from api.enums import (
+    Direction,
+    GoalKind,
+    MeasurementSource,
+    MilestoneState,
+    Pace,
+    Unit,
+    db_enum,
+)
+
+if TYPE_CHECKING:
+    from api.plans.models import ActionPlan, Initiative
+
+
+class Goal(Base, Timestamped):
+    __tablename__ = "goals"
+    __table_args__ = (UniqueConstraint("action_plan_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_plan_id: Mapped[int] = mapped_column(
+        ForeignKey("action_plans.id", ondelete="CASCADE"), index=True
+    )
+    # None for the plan-level figures (tilskudsmidler, aktiviteter).
+    initiative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str | None] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[GoalKind] = mapped_column(db_enum(GoalKind, "goal_kind"))
+    metric: Mapped[str | None] = mapped_column(String(100))
+    metric_params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    unit: Mapped[Unit | None] = mapped_column(db_enum(Unit, "goal_unit"))
+    direction: Mapped[Direction | None] = mapped_column(db_enum(Direction, "goal_direction"))
+    pace: Mapped[Pace | None] = mapped_column(db_enum(Pace, "goal_pace"))
+    baseline_year: Mapped[int | None]
+    baseline_value: Mapped[float | None] = mapped_column(Value)
+    milestone_state: Mapped[MilestoneState | None] = mapped_column(
+        db_enum(MilestoneState, "milestone_state")
+    )
+    version: Mapped[int] = mapped_column()
+
+    action_plan: Mapped["ActionPlan"] = relationship(back_populates="goals")
+    initiative: Mapped["Initiative | None"] = relationship(back_populates="goals")
+    targets: Mapped[list["GoalTarget"]] = relationship(
+        order_by="GoalTarget.year", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    def set_targets(self, targets: dict[int, float]) -> bool:
+        """Make the targets exactly `targets`, in place (a year's row is kept, not re-inserted,
+        so the unique (goal, year) constraint never sees two rows at once). True if changed."""
+        by_year = {t.year: t for t in self.targets}
+        changed = False
+        for year, target in list(by_year.items()):
+            if year not in targets:
+                self.targets.remove(target)
+                changed = True
+        for year, value in targets.items():
+            if year not in by_year:
+                self.targets.append(GoalTarget(year=year, value=value))
+                changed = True
+            elif by_year[year].value != value:
+                by_year[year].value = value
+                changed = True
+        return changed
+
+    @property
+    def baseline(self) -> dict[str, float] | None:
+        if self.baseline_year is None or self.baseline_value is None:
+            return None
+        return {"year": self.baseline_year, "value": self.baseline_value}
+
+
+class GoalTarget(Base):
+    __tablename__ = "goal_targets"
+    __table_args__ = (UniqueConstraint("goal_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    value: Mapped[float] = mapped_column(Value)
+
+
+class Measurement(Base, Timestamped):
+    """A dated value for a goal: entered by staff, imported, or history from the plan."""
+
+    __tablename__ = "measurements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    measured_on: Mapped[date]
+    value: Mapped[float] = mapped_column(Value)
+    comment: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[MeasurementSource] = mapped_column(
+        db_enum(MeasurementSource, "measurement_source"), default=MeasurementSource.manual
+    )
+    entered_by: Mapped[str] = mapped_column(String(200))
+
+    goal: Mapped[Goal] = relationship()
+
+
+class MilestoneNote(Base, Timestamped):
+    """A dated note on a qualitative goal, with the state it moved the goal to."""
+
+    __tablename__ = "milestone_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    noted_on: Mapped[date]
+    state: Mapped[MilestoneState] = mapped_column(db_enum(MilestoneState, "milestone_note_state"))
+    text: Mapped[str] = mapped_column(Text)
+    entered_by: Mapped[str] = mapped_column(String(200))

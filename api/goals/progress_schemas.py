@@ -1,0 +1,100 @@
+"""The shape of GET /plans/{year}/progress."""
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from api.enums import Direction, GoalKind, InitiativeStatus, MilestoneState, Pace, Unit
+from api.goals.schemas import Baseline
+
+
+class StatusCounts(BaseModel):
+    """How many goals have each status; milestones count by their state."""
+
+    achieved: int = 0
+    on_track: int = 0
+    at_risk: int = 0
+    off_track: int = 0
+    no_data: int = 0
+    no_target: int = 0
+    not_started: int = 0
+    in_progress: int = 0
+    done: int = 0
+    dropped: int = 0
+    total: int = 0
+
+
+class RecordedValue(BaseModel):
+    value: float
+    measured_on: date
+    comment: str | None
+    entered_by: str
+
+
+class SeriesPoint(BaseModel):
+    year: int
+    target: float | None
+    actual: float | None
+    actual_source: str | None
+
+
+class GoalProgress(BaseModel):
+    goal_id: int
+    key: str
+    label: str | None
+    text: str
+    kind: GoalKind
+    metric: str | None
+    unit: Unit | None
+    direction: Direction | None
+    pace: Pace | None
+    baseline: Baseline | None
+    target: float | None = Field(description="The target for the plan's year.")
+    actual: float | None
+    actual_source: str | None = Field(
+        description="'metric' (computed from the system's own data), 'measurement' (recorded) "
+        "or null."
+    )
+    computed: float | None = Field(description="The metric's value, where it has data.")
+    recorded: RecordedValue | None = Field(description="The newest recorded measurement.")
+    expected: float | None = Field(description="What the actual was compared with.")
+    year_elapsed: float
+    status: str = Field(
+        description="achieved, on_track, at_risk, off_track, no_data, no_target, or a "
+        "milestone's state (not_started, in_progress, done, dropped)."
+    )
+    explanation: str
+    series: list[SeriesPoint]
+
+
+class InitiativeProgress(BaseModel):
+    id: int
+    code: str
+    number: int
+    title: str
+    short_title: str | None
+    goal_label: str | None
+    status: InitiativeStatus
+    summary: StatusCounts
+    goals: list[GoalProgress]
+
+
+class TrackProgress(BaseModel):
+    id: int
+    number: int
+    title: str
+    summary: StatusCounts
+    initiatives: list[InitiativeProgress]
+
+
+class PlanProgress(BaseModel):
+    plan_id: int
+    year: int
+    title: str
+    evaluated_on: date
+    summary: StatusCounts
+    goals: list[GoalProgress] = Field(description="The plan-level goals.")
+    tracks: list[TrackProgress]
+
+
+MILESTONE_STATES = {s.value for s in MilestoneState}

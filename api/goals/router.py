@@ -1,0 +1,151 @@
+"""HTTP layer of goals: goals, measurements, milestone notes, metrics and progress."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from api.common import IfMatch, Page, PageDep, check_if_match, paginate, set_etag
+from api.db import SessionDep
+from api.deps import GoalDep, MeasurementDep, PlanDep, today
+from api.enums import GoalKind
+from api.goals import service as svc
+from api.goals.models import Goal
+from api.goals.progress import plan_progress
+from api.goals.progress_schemas import PlanProgress
+from api.goals.registry import all_metrics
+from api.goals.schemas import (
+    GoalCreate,
+    GoalRead,
+    GoalUpdate,
+    MeasurementCreate,
+    MeasurementRead,
+    MetricRead,
+    MilestoneNoteCreate,
+    MilestoneNoteRead,
+)
+
+router = APIRouter(tags=["goals"])
+
+
+@router.get("/plans/{year}/progress", response_model=PlanProgress)
+def get_progress(
+    session: SessionDep,
+    plan: PlanDep,
+    evaluation_date: Annotated[
+        date | None, Query(description="The date to evaluate at; defaults to today.")
+    ] = None,
+) -> PlanProgress:
+    """Every goal of the plan with actual, target, baseline, status and why; rolled up."""
+    return plan_progress(session, plan.year, evaluation_date or today())
+
+
+@router.get("/plans/{year}/goals", response_model=Page[GoalRead])
+def list_goals(
+    session: SessionDep,
+    plan: PlanDep,
+    page: PageDep,
+    initiative_id: Annotated[int | None, Query()] = None,
+    kind: Annotated[GoalKind | None, Query()] = None,
+) -> dict:
+    """List a plan's goals: plan-level first, then by initiative and position."""
+    query = svc.list_goals_query(plan, initiative_id, kind)
+    return paginate(session, query, page, Goal.updated_at)
+
+
+@router.post("/plans/{year}/goals", status_code=status.HTTP_201_CREATED, response_model=GoalRead)
+def create_goal(session: SessionDep, plan: PlanDep, data: GoalCreate, response: Response) -> object:
+    """Add a goal to a plan, under an initiative or at plan level."""
+    goal = svc.create_goal(session, plan, data)
+    response.headers["Location"] = f"/api/v1/goals/{goal.id}"
+    set_etag(response, goal.version)
+    return goal
+
+
+@router.get("/goals/{goal_id}", response_model=GoalRead)
+def get_goal(goal: GoalDep, response: Response) -> object:
+    """Get one goal with its targets."""
+    set_etag(response, goal.version)
+    return goal
+
+
+@router.patch("/goals/{goal_id}", response_model=GoalRead)
+def update_goal(
+    session: SessionDep,
+    goal: GoalDep,
+    data: GoalUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> object:
+    """Change a goal; `targets` replaces the whole set (If-Match required)."""
+    check_if_match(if_match, goal.version)
+    svc.update_goal(session, goal, data)
+    set_etag(response, goal.version)
+    return goal
+
+
+@router.delete("/goals/{goal_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_goal(session: SessionDep, goal: GoalDep) -> None:
+    """Delete a goal with its targets and measurements."""
+    svc.delete_goal(session, goal)
+
+
+@router.get("/goals/{goal_id}/measurements", response_model=Page[MeasurementRead])
+def list_measurements(session: SessionDep, goal: GoalDep, page: PageDep) -> dict:
+    """List a goal's measurements, newest first."""
+    return paginate(session, svc.list_measurements_query(goal), page)
+
+
+@router.post(
+    "/goals/{goal_id}/measurements",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MeasurementRead,
+)
+def add_measurement(
+    session: SessionDep, goal: GoalDep, data: MeasurementCreate, response: Response
+) -> object:
+    """Record a dated value for a measurable goal, with a comment and who entered it."""
+    measurement = svc.add_measurement(session, goal, data)
+    response.headers["Location"] = f"/api/v1/measurements/{measurement.id}"
+    return measurement
+
+
+@router.delete("/measurements/{measurement_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_measurement(session: SessionDep, measurement: MeasurementDep) -> None:
+    """Delete a measurement entered by mistake."""
+    svc.delete_measurement(session, measurement)
+
+
+@router.get("/goals/{goal_id}/milestone-notes", response_model=Page[MilestoneNoteRead])
+def list_milestone_notes(session: SessionDep, goal: GoalDep, page: PageDep) -> dict:
+    """List a milestone goal's dated notes, newest first."""
+    return paginate(session, svc.list_milestone_notes_query(goal), page)
+
+
+@router.post(
+    "/goals/{goal_id}/milestone-notes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MilestoneNoteRead,
+)
+def add_milestone_note(
+    session: SessionDep, goal: GoalDep, data: MilestoneNoteCreate, response: Response
+) -> object:
+    """Add a dated note to a milestone goal; the newest note's state becomes the goal's."""
+    note = svc.add_milestone_note(session, goal, data)
+    response.headers["Location"] = f"/api/v1/goals/{goal.id}/milestone-notes"
+    return note
+
+
+@router.get("/metrics", response_model=list[MetricRead])
+def list_metrics() -> list[MetricRead]:
+    """The metrics a goal can be measured by, with the parameters each accepts."""
+    return [
+        MetricRead(
+            key=m.key,
+            title=m.title,
+            description=m.description,
+            units=sorted(m.units),
+            params_schema=m.params_model.model_json_schema(),
+        )
+        for m in all_metrics()
+    ]

@@ -1,0 +1,1 @@
+"""Strategy, objectives, tracks, action plans and initiatives."""

@@ -1,0 +1,238 @@
+"""The plan file format (YAML): its schema, and parsing that reports errors by field and line."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from api.enums import InitiativeStatus, PlanStatus
+from api.goals.schemas import GOAL_KEY_PATTERN, GoalDefinition
+
+FORMAT = "erhverv-lejre-plan/1"
+
+
+class FileModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TrackIn(FileModel):
+    number: int = Field(ge=1)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+
+
+class ObjectiveIn(FileModel):
+    number: int = Field(ge=1)
+    title: str = Field(min_length=1, max_length=300)
+    description: str = ""
+    track: TrackIn
+
+
+class StrategyIn(FileModel):
+    name: str = Field(min_length=1, max_length=200)
+    start_year: int = Field(ge=1900, le=2200)
+    end_year: int = Field(ge=1900, le=2200)
+    adopted_by: str | None = None
+    adopted: str | None = None
+    description: str = ""
+    objectives: list[ObjectiveIn] = Field(min_length=1)
+
+
+class OrganizationIn(FileModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class MeasurementIn(FileModel):
+    measured_on: date
+    value: float
+    comment: str | None = None
+
+
+class GoalIn(GoalDefinition):
+    key: str = Field(pattern=GOAL_KEY_PATTERN, max_length=100)
+    measurements: list[MeasurementIn] = Field(default_factory=list)
+
+
+class InitiativeIn(FileModel):
+    track: int = Field(ge=1, description="The track's number.")
+    number: int = Field(ge=1)
+    title: str = Field(min_length=1, max_length=300)
+    short_title: str | None = Field(default=None, max_length=300)
+    goal_label: str | None = Field(default=None, max_length=300)
+    description: str = ""
+    status: InitiativeStatus = InitiativeStatus.planned
+    responsible: str | None = Field(default=None, max_length=200)
+    partners: list[str] = Field(default_factory=list)
+    goals: list[GoalIn] = Field(default_factory=list)
+
+
+class PlanIn(FileModel):
+    year: int = Field(ge=1900, le=2200)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    approval_body: str | None = None
+    status: PlanStatus = PlanStatus.draft
+    approved_on: date | None = None
+    approved_by: str | None = None
+    goals: list[GoalIn] = Field(default_factory=list)
+    initiatives: list[InitiativeIn] = Field(default_factory=list)
+
+
+class PlanFile(FileModel):
+    format: Literal["erhverv-lejre-plan/1"]
+    strategy: StrategyIn
+    organizations: list[OrganizationIn] = Field(default_factory=list)
+    plan: PlanIn
+
+
+@dataclass(frozen=True)
+class FileError:
+    field: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}, " if self.line else ""
+        return f"{where}{self.field or '(file)'}: {self.message}"
+
+
+class PlanFileError(ValueError):
+    """The file is not a valid plan; `errors` says where."""
+
+    def __init__(self, errors: list[FileError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice instead of silently keeping the last."""
+
+
+def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
+
+
+def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """Follow a validation error's location through the YAML tree to a line number."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if str(k.value) == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            match = node.value[part] if part < len(node.value) else None
+        else:
+            match = None
+        if match is None:
+            break
+        node = match
+        line = node.start_mark.line + 1
+    return line
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_plan_file(text: str) -> PlanFile:
+    """Parse and validate a plan file, or raise PlanFileError naming field and line."""
+    try:
+        root = yaml.compose(text, Loader=_StrictLoader)
+        data = yaml.load(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise PlanFileError([FileError("", line, str(exc.problem or exc))]) from None
+    except yaml.YAMLError as exc:
+        raise PlanFileError([FileError("", None, str(exc))]) from None
+    if not isinstance(data, dict):
+        raise PlanFileError([FileError("", 1, "the file must be a YAML mapping")])
+    try:
+        plan_file = PlanFile.model_validate(data)
+    except ValidationError as exc:
+        errors = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+            message = err["msg"].removeprefix("Value error, ")
+            errors.append(FileError(_field(loc), _line_of(root, loc), message))
+        raise PlanFileError(errors) from None
+    problems = check_references(plan_file)
+    if problems:
+        raise PlanFileError([FileError(_field(loc), _line_of(root, loc), m) for loc, m in problems])
+    return plan_file
+
+
+def check_references(plan_file: PlanFile) -> list[tuple[tuple[Any, ...], str]]:
+    """The rules across sections: numbers unique, references resolve, keys unique."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    strategy, plan = plan_file.strategy, plan_file.plan
+    if strategy.end_year < strategy.start_year:
+        problems.append((("strategy", "end_year"), "end_year is before start_year"))
+    if not strategy.start_year <= plan.year <= strategy.end_year:
+        problems.append(
+            (
+                ("plan", "year"),
+                f"{plan.year} is outside the strategy's years "
+                f"{strategy.start_year}-{strategy.end_year}",
+            )
+        )
+    track_numbers: set[int] = set()
+    for i, objective in enumerate(strategy.objectives):
+        if objective.track.number in track_numbers:
+            problems.append((("strategy", "objectives", i, "track", "number"), "duplicate track"))
+        track_numbers.add(objective.track.number)
+    names = [o.name for o in plan_file.organizations]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            problems.append((("organizations", i, "name"), f"organisation {name!r} listed twice"))
+    keys: set[str] = set()
+    for i, goal in enumerate(plan.goals):
+        problems += _goal_key_problem(keys, goal.key, ("plan", "goals", i, "key"))
+    seen: set[tuple[int, int]] = set()
+    for i, initiative in enumerate(plan.initiatives):
+        loc = ("plan", "initiatives", i)
+        if initiative.track not in track_numbers:
+            problems.append(((*loc, "track"), f"no track number {initiative.track}"))
+        if (initiative.track, initiative.number) in seen:
+            problems.append(
+                ((*loc, "number"), f"initiative {initiative.track}.{initiative.number} twice")
+            )
+        seen.add((initiative.track, initiative.number))
+        for j, partner in enumerate(initiative.partners):
+            if partner not in names:
+                problems.append(((*loc, "partners", j), f"{partner!r} is not in organizations"))
+        for j, goal in enumerate(initiative.goals):
+            problems += _goal_key_problem(keys, goal.key, (*loc, "goals", j, "key"))
+    return problems
+
+
+def _goal_key_problem(
+    keys: set[str], key: str, loc: tuple[Any, ...]
+) -> list[tuple[tuple[Any, ...], str]]:
+    if key in keys:
+        return [(loc, f"goal key {key!r} is used twice")]
+    keys.add(key)
+    return []
+
+
+def dump_plan_file(plan_file: PlanFile) -> str:
+    data = plan_file.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

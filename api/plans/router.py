@@ -1,0 +1,203 @@
+"""HTTP layer of the plan domain: strategies, plans, initiatives, organisations."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import PlainTextResponse
+
+from api.common import IfMatch, Page, PageDep, check_if_match, paginate, set_etag
+from api.db import SessionDep
+from api.deps import InitiativeDep, PlanDep, today
+from api.enums import InitiativeStatus, PlanStatus
+from api.plans import loader
+from api.plans import service as svc
+from api.plans.models import ActionPlan, Initiative, Organization
+from api.plans.plan_file import dump_plan_file
+from api.plans.schemas import (
+    CarryOverResult,
+    InitiativeCreate,
+    InitiativeDetail,
+    InitiativeRead,
+    InitiativeUpdate,
+    OrganizationCreate,
+    OrganizationRead,
+    PlanApprove,
+    PlanCreate,
+    PlanDetail,
+    PlanRead,
+    PlanUpdate,
+    StrategyRead,
+)
+
+router = APIRouter(tags=["plans"])
+
+
+@router.get("/strategies", response_model=Page[StrategyRead])
+def list_strategies(session: SessionDep, page: PageDep) -> dict:
+    """List the business strategies with their objectives (pejlemærker) and tracks (spor)."""
+    return paginate(session, svc.list_strategies_query(), page)
+
+
+@router.get("/strategies/{strategy_id}", response_model=StrategyRead)
+def get_strategy(session: SessionDep, strategy_id: int) -> object:
+    """Get one strategy with its objectives and tracks."""
+    return svc.get_strategy(session, strategy_id)
+
+
+@router.get("/plans", response_model=Page[PlanRead])
+def list_plans(session: SessionDep, page: PageDep, status: PlanStatus | None = None) -> dict:
+    """List the action plans by year."""
+    return paginate(session, svc.list_plans_query(status), page, ActionPlan.updated_at)
+
+
+@router.post("/plans", status_code=status.HTTP_201_CREATED, response_model=PlanRead)
+def create_plan(session: SessionDep, data: PlanCreate, response: Response) -> object:
+    """Create a draft action plan for a year."""
+    plan = svc.create_plan(session, data)
+    response.headers["Location"] = f"/api/v1/plans/{plan.year}"
+    set_etag(response, plan.version)
+    return plan
+
+
+def _plan_detail(session: SessionDep, year: int) -> dict:
+    plan = svc.get_plan(session, year, full=True)
+    return {
+        **PlanRead.model_validate(plan).model_dump(),
+        "strategy": plan.strategy,
+        "tracks": svc.plan_tracks(session, plan),
+        "goals": sorted(
+            (g for g in plan.goals if g.initiative_id is None), key=lambda g: g.position
+        ),
+        "version": plan.version,
+    }
+
+
+@router.get("/plans/{year}", response_model=PlanDetail)
+def get_plan(session: SessionDep, plan: PlanDep, response: Response) -> dict:
+    """Get a plan with its tracks, their initiatives in the plan's numbering, and its KPIs."""
+    set_etag(response, plan.version)
+    return _plan_detail(session, plan.year)
+
+
+@router.patch("/plans/{year}", response_model=PlanRead)
+def update_plan(
+    session: SessionDep,
+    plan: PlanDep,
+    data: PlanUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> object:
+    """Change a plan's title, description or approval body (If-Match required)."""
+    check_if_match(if_match, plan.version)
+    svc.update_plan(session, plan, data)
+    set_etag(response, plan.version)
+    return plan
+
+
+@router.delete("/plans/{year}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_plan(session: SessionDep, plan: PlanDep) -> None:
+    """Delete a draft plan with its initiatives and goals; an approved plan stays."""
+    svc.delete_plan(session, plan)
+
+
+@router.post("/plans/{year}/approve", response_model=PlanRead)
+def approve_plan(
+    session: SessionDep, plan: PlanDep, response: Response, data: PlanApprove | None = None
+) -> object:
+    """Approve a draft plan: record the date and the approving body."""
+    svc.approve_plan(session, plan, data or PlanApprove(), today())
+    set_etag(response, plan.version)
+    return plan
+
+
+@router.post("/plans/{year}/carry-over", response_model=CarryOverResult)
+def carry_over(session: SessionDep, plan: PlanDep) -> dict:
+    """Copy the plan's unfinished initiatives and their goals into next year's draft plan."""
+    target, carried, skipped = svc.carry_over(session, plan)
+    return {"plan": target, "carried": carried, "skipped": skipped}
+
+
+@router.get(
+    "/plans/{year}/export",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"application/yaml": {}}, "description": "The plan file."}},
+)
+def export_plan(session: SessionDep, year: int) -> PlainTextResponse:
+    """The plan as a plan file (YAML), the format `erhverv load-plan` reads."""
+    plan = svc.get_plan(session, year, full=True)
+    text = dump_plan_file(loader.export_plan(session, plan))
+    return PlainTextResponse(
+        text,
+        media_type="application/yaml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{year}.yaml"'},
+    )
+
+
+@router.get("/plans/{year}/initiatives", response_model=Page[InitiativeRead])
+def list_initiatives(
+    session: SessionDep,
+    plan: PlanDep,
+    page: PageDep,
+    track_id: Annotated[int | None, Query()] = None,
+    status: Annotated[InitiativeStatus | None, Query()] = None,
+) -> dict:
+    """List a plan's initiatives in track and number order."""
+    query = svc.list_initiatives_query(plan, track_id, status)
+    return paginate(session, query, page, Initiative.updated_at)
+
+
+@router.post(
+    "/plans/{year}/initiatives", status_code=status.HTTP_201_CREATED, response_model=InitiativeRead
+)
+def create_initiative(
+    session: SessionDep, plan: PlanDep, data: InitiativeCreate, response: Response
+) -> object:
+    """Add an initiative to a plan."""
+    initiative = svc.create_initiative(session, plan, data)
+    response.headers["Location"] = f"/api/v1/initiatives/{initiative.id}"
+    set_etag(response, initiative.version)
+    return initiative
+
+
+@router.get("/initiatives/{initiative_id}", response_model=InitiativeDetail)
+def get_initiative(initiative: InitiativeDep, response: Response) -> object:
+    """Get an initiative with its partners and goals."""
+    set_etag(response, initiative.version)
+    return initiative
+
+
+@router.patch("/initiatives/{initiative_id}", response_model=InitiativeDetail)
+def update_initiative(
+    session: SessionDep,
+    initiative: InitiativeDep,
+    data: InitiativeUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> object:
+    """Change an initiative (If-Match required)."""
+    check_if_match(if_match, initiative.version)
+    svc.update_initiative(session, initiative, data)
+    set_etag(response, initiative.version)
+    return initiative
+
+
+@router.delete("/initiatives/{initiative_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_initiative(session: SessionDep, initiative: InitiativeDep) -> None:
+    """Delete an initiative with its goals and their measurements."""
+    svc.delete_initiative(session, initiative)
+
+
+@router.get("/organizations", response_model=Page[OrganizationRead])
+def list_organizations(session: SessionDep, page: PageDep) -> dict:
+    """List partner organisations by name."""
+    return paginate(session, svc.list_organizations_query(), page, Organization.updated_at)
+
+
+@router.post("/organizations", status_code=status.HTTP_201_CREATED, response_model=OrganizationRead)
+def create_organization(
+    session: SessionDep, data: OrganizationCreate, response: Response
+) -> object:
+    """Add a partner organisation."""
+    organization = svc.create_organization(session, data)
+    response.headers["Location"] = f"/api/v1/organizations/{organization.id}"
+    return organization

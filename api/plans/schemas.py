@@ -1,0 +1,168 @@
+"""Request and response models of the plan domain."""
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.common import Schema
+from api.enums import InitiativeStatus, PlanStatus
+from api.goals.schemas import GoalRead
+
+
+class OrganizationRead(Schema):
+    id: int
+    name: str
+
+
+class OrganizationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+class TrackRead(Schema):
+    id: int
+    number: int
+    title: str
+    description: str
+
+
+class ObjectiveRead(Schema):
+    id: int
+    number: int
+    title: str
+    description: str
+    track: TrackRead
+
+
+class StrategyRead(Schema):
+    id: int
+    name: str
+    start_year: int
+    end_year: int
+    adopted_by: str | None
+    adopted: str | None
+    description: str
+    objectives: list[ObjectiveRead]
+
+
+class PlanRead(Schema):
+    id: int
+    strategy_id: int
+    year: int
+    title: str
+    description: str
+    status: PlanStatus
+    approval_body: str | None
+    approved_on: date | None
+    approved_by: str | None
+    updated_at: datetime
+
+
+class PlanCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: int = Field(ge=1900, le=2200)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    approval_body: str | None = Field(default=None, max_length=200)
+    strategy_id: int | None = Field(
+        default=None, description="Defaults to the strategy whose period covers the year."
+    )
+
+
+class PlanUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = None
+    approval_body: str | None = Field(default=None, max_length=200)
+
+
+class PlanApprove(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approved_on: date | None = Field(default=None, description="Defaults to today.")
+    approved_by: str | None = Field(
+        default=None, max_length=200, description="Defaults to the plan's approval body."
+    )
+
+
+class InitiativeRead(Schema):
+    id: int
+    action_plan_id: int
+    track_id: int
+    track_number: int
+    number: int
+    code: str = Field(description="Track and number, as the plan numbers it: '3.2'.")
+    title: str
+    short_title: str | None
+    goal_label: str | None
+    description: str
+    status: InitiativeStatus
+    responsible: str | None
+    partners: list[OrganizationRead]
+    carried_over_from_id: int | None
+    updated_at: datetime
+
+
+class InitiativeDetail(InitiativeRead):
+    goals: list[GoalRead]
+
+
+class InitiativeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    track_id: int
+    number: int | None = Field(default=None, ge=1, description="Next free number if left out.")
+    title: str = Field(min_length=1, max_length=300)
+    short_title: str | None = Field(default=None, max_length=300)
+    goal_label: str | None = Field(default=None, max_length=300)
+    description: str = ""
+    status: InitiativeStatus = InitiativeStatus.planned
+    responsible: str | None = Field(default=None, max_length=200)
+    partner_ids: list[int] = Field(default_factory=list)
+
+
+class InitiativeUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    track_id: int | None = None
+    number: int | None = Field(default=None, ge=1)
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    short_title: str | None = Field(default=None, max_length=300)
+    goal_label: str | None = Field(default=None, max_length=300)
+    description: str | None = None
+    status: InitiativeStatus | None = None
+    responsible: str | None = Field(default=None, max_length=200)
+    partner_ids: list[int] | None = None
+
+
+class TrackWithInitiatives(TrackRead):
+    objective: "ObjectiveSummary"
+    initiatives: list[InitiativeRead]
+
+
+class ObjectiveSummary(Schema):
+    id: int
+    number: int
+    title: str
+
+
+class PlanDetail(PlanRead):
+    strategy: "StrategySummary"
+    tracks: list[TrackWithInitiatives]
+    goals: list[GoalRead] = Field(description="The plan-level goals (not under an initiative).")
+
+
+class StrategySummary(Schema):
+    id: int
+    name: str
+    start_year: int
+    end_year: int
+
+
+class CarryOverResult(BaseModel):
+    plan: PlanRead
+    carried: list[InitiativeRead]
+    skipped: list[str] = Field(description="Initiatives not carried, and why.")

@@ -1,0 +1,375 @@
+"""Plan logic: plain functions over a Session; they flush, the request commits."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from api.enums import InitiativeStatus, PlanStatus
+from api.errors import ConflictError, InvalidInputError, NotFoundError
+from api.goals.models import Goal, GoalTarget
+from api.plans.models import ActionPlan, Initiative, Objective, Organization, Strategy, Track
+from api.plans.schemas import (
+    InitiativeCreate,
+    InitiativeUpdate,
+    OrganizationCreate,
+    PlanApprove,
+    PlanCreate,
+    PlanUpdate,
+)
+
+_INITIATIVE_OPTIONS = (selectinload(Initiative.track), selectinload(Initiative.partners))
+
+
+def list_strategies_query() -> Select[tuple[Strategy]]:
+    return (
+        select(Strategy)
+        .options(selectinload(Strategy.objectives).selectinload(Objective.track))
+        .order_by(Strategy.start_year, Strategy.id)
+    )
+
+
+def get_strategy(session: Session, strategy_id: int) -> Strategy:
+    strategy = session.scalar(list_strategies_query().where(Strategy.id == strategy_id))
+    if strategy is None:
+        raise NotFoundError(f"No strategy with id {strategy_id}.")
+    return strategy
+
+
+def tracks_of(session: Session, strategy_id: int) -> list[Track]:
+    return list(
+        session.scalars(
+            select(Track)
+            .join(Track.objective)
+            .where(Objective.strategy_id == strategy_id)
+            .options(selectinload(Track.objective))
+            .order_by(Track.number)
+        )
+    )
+
+
+def list_plans_query(status: PlanStatus | None = None) -> Select[tuple[ActionPlan]]:
+    query = select(ActionPlan).order_by(ActionPlan.year)
+    if status is not None:
+        query = query.where(ActionPlan.status == status)
+    return query
+
+
+def get_plan(session: Session, year: int, *, full: bool = False) -> ActionPlan:
+    query = select(ActionPlan).where(ActionPlan.year == year)
+    if full:
+        query = query.options(
+            selectinload(ActionPlan.strategy),
+            selectinload(ActionPlan.initiatives).options(*_INITIATIVE_OPTIONS),
+            selectinload(ActionPlan.goals).selectinload(Goal.targets),
+        )
+    plan = session.scalar(query)
+    if plan is None:
+        raise NotFoundError(f"No action plan for {year}.")
+    return plan
+
+
+def plan_tracks(session: Session, plan: ActionPlan) -> list[dict[str, Any]]:
+    """The plan's tracks in order, each with its initiatives in the plan's numbering."""
+    by_track: dict[int, list[Initiative]] = {}
+    for initiative in sorted(plan.initiatives, key=lambda i: i.number):
+        by_track.setdefault(initiative.track_id, []).append(initiative)
+    return [
+        {
+            "id": t.id,
+            "number": t.number,
+            "title": t.title,
+            "description": t.description,
+            "objective": t.objective,
+            "initiatives": by_track.get(t.id, []),
+        }
+        for t in tracks_of(session, plan.strategy_id)
+    ]
+
+
+def create_plan(session: Session, data: PlanCreate) -> ActionPlan:
+    if session.scalar(select(ActionPlan.id).where(ActionPlan.year == data.year)):
+        raise ConflictError(f"There is already an action plan for {data.year}.")
+    strategy_id = data.strategy_id or _strategy_for_year(session, data.year)
+    if session.get(Strategy, strategy_id) is None:
+        raise InvalidInputError(
+            f"No strategy with id {strategy_id}.",
+            errors=[{"field": "strategy_id", "message": "unknown strategy"}],
+        )
+    plan = ActionPlan(**data.model_dump(exclude={"strategy_id"}), strategy_id=strategy_id)
+    session.add(plan)
+    session.flush()
+    return plan
+
+
+def _strategy_for_year(session: Session, year: int) -> int:
+    strategy_id = session.scalar(
+        select(Strategy.id).where(Strategy.start_year <= year, Strategy.end_year >= year)
+    )
+    if strategy_id is None:
+        raise InvalidInputError(
+            f"No strategy covers {year}; give strategy_id.",
+            errors=[{"field": "strategy_id", "message": f"no strategy covers {year}"}],
+        )
+    return strategy_id
+
+
+def update_plan(session: Session, plan: ActionPlan, data: PlanUpdate) -> ActionPlan:
+    for name, value in data.model_dump(exclude_unset=True).items():
+        if name == "title" and value is None:
+            raise InvalidInputError("title cannot be empty", errors=[_null_error("title")])
+        setattr(plan, name, "" if name == "description" and value is None else value)
+    session.flush()
+    return plan
+
+
+def delete_plan(session: Session, plan: ActionPlan) -> None:
+    if plan.status is PlanStatus.approved:
+        raise ConflictError(f"The {plan.year} plan is approved and cannot be deleted.")
+    session.delete(plan)
+    session.flush()
+
+
+def approve_plan(session: Session, plan: ActionPlan, data: PlanApprove, today: date) -> ActionPlan:
+    if plan.status is PlanStatus.approved:
+        raise ConflictError(
+            f"The {plan.year} plan was already approved on {plan.approved_on} "
+            f"by {plan.approved_by}."
+        )
+    approved_by = data.approved_by or plan.approval_body
+    if not approved_by:
+        raise InvalidInputError(
+            "Say who approved the plan: the plan has no approval body.",
+            errors=[{"field": "approved_by", "message": "required when the plan has none"}],
+        )
+    plan.status = PlanStatus.approved
+    plan.approved_on = data.approved_on or today
+    plan.approved_by = approved_by
+    session.flush()
+    return plan
+
+
+def list_initiatives_query(
+    plan: ActionPlan, track_id: int | None = None, status: InitiativeStatus | None = None
+) -> Select[tuple[Initiative]]:
+    query = (
+        select(Initiative)
+        .join(Initiative.track)
+        .where(Initiative.action_plan_id == plan.id)
+        .options(*_INITIATIVE_OPTIONS)
+        .order_by(Track.number, Initiative.number)
+    )
+    if track_id is not None:
+        query = query.where(Initiative.track_id == track_id)
+    if status is not None:
+        query = query.where(Initiative.status == status)
+    return query
+
+
+def get_initiative(session: Session, initiative_id: int) -> Initiative:
+    initiative = session.scalar(
+        select(Initiative)
+        .where(Initiative.id == initiative_id)
+        .options(*_INITIATIVE_OPTIONS, selectinload(Initiative.goals).selectinload(Goal.targets))
+    )
+    if initiative is None:
+        raise NotFoundError(f"No initiative with id {initiative_id}.")
+    return initiative
+
+
+def create_initiative(session: Session, plan: ActionPlan, data: InitiativeCreate) -> Initiative:
+    track = _track_in_plan(session, plan, data.track_id)
+    number = data.number or _next_number(session, plan.id, track.id)
+    _check_number_free(session, plan.id, track.id, number)
+    initiative = Initiative(
+        **data.model_dump(exclude={"track_id", "number", "partner_ids"}),
+        action_plan=plan,
+        track=track,
+        number=number,
+        partners=_organizations(session, data.partner_ids),
+    )
+    session.add(initiative)
+    session.flush()
+    return initiative
+
+
+def update_initiative(session: Session, initiative: Initiative, data: InitiativeUpdate) -> None:
+    changes = data.model_dump(exclude_unset=True)
+    for name in ("track_id", "number", "title", "status"):
+        if name in changes and changes[name] is None:
+            raise InvalidInputError(f"{name} cannot be null", errors=[_null_error(name)])
+    if "partner_ids" in changes:
+        initiative.partners = _organizations(session, changes.pop("partner_ids") or [])
+    track_id = changes.pop("track_id", initiative.track_id)
+    number = changes.pop("number", initiative.number)
+    if (track_id, number) != (initiative.track_id, initiative.number):
+        track = _track_in_plan(session, initiative.action_plan, track_id)
+        _check_number_free(session, initiative.action_plan_id, track.id, number)
+        initiative.track, initiative.number = track, number
+    if "description" in changes and changes["description"] is None:
+        changes["description"] = ""
+    for name, value in changes.items():
+        setattr(initiative, name, value)
+    session.flush()
+
+
+def delete_initiative(session: Session, initiative: Initiative) -> None:
+    session.delete(initiative)
+    session.flush()
+
+
+def _null_error(name: str) -> dict[str, str]:
+    return {"field": name, "message": "may not be null"}
+
+
+def _track_in_plan(session: Session, plan: ActionPlan, track_id: int) -> Track:
+    track = session.get(Track, track_id)
+    if track is None or track.objective.strategy_id != plan.strategy_id:
+        raise InvalidInputError(
+            f"Track {track_id} is not a track of the {plan.year} plan's strategy.",
+            errors=[{"field": "track_id", "message": "unknown track for this plan"}],
+        )
+    return track
+
+
+def _next_number(session: Session, plan_id: int, track_id: int) -> int:
+    highest = session.scalar(
+        select(func.max(Initiative.number)).where(
+            Initiative.action_plan_id == plan_id, Initiative.track_id == track_id
+        )
+    )
+    return (highest or 0) + 1
+
+
+def _check_number_free(session: Session, plan_id: int, track_id: int, number: int) -> None:
+    taken = session.scalar(
+        select(Initiative.id).where(
+            Initiative.action_plan_id == plan_id,
+            Initiative.track_id == track_id,
+            Initiative.number == number,
+        )
+    )
+    if taken:
+        raise ConflictError(f"The track already has an initiative number {number}.")
+
+
+def _organizations(session: Session, ids: list[int]) -> list[Organization]:
+    found = list(session.scalars(select(Organization).where(Organization.id.in_(ids))))
+    missing = sorted(set(ids) - {o.id for o in found})
+    if missing:
+        raise InvalidInputError(
+            f"Unknown organisation ids: {missing}.",
+            errors=[{"field": "partner_ids", "message": f"unknown ids {missing}"}],
+        )
+    return found
+
+
+def list_organizations_query() -> Select[tuple[Organization]]:
+    return select(Organization).order_by(Organization.name, Organization.id)
+
+
+def create_organization(session: Session, data: OrganizationCreate) -> Organization:
+    if session.scalar(select(Organization.id).where(Organization.name == data.name)):
+        raise ConflictError(f"An organisation named {data.name!r} exists already.")
+    organization = Organization(name=data.name)
+    session.add(organization)
+    session.flush()
+    return organization
+
+
+UNFINISHED = (InitiativeStatus.planned, InitiativeStatus.in_progress)
+
+
+def carry_over(
+    session: Session, plan: ActionPlan
+) -> tuple[ActionPlan, list[Initiative], list[str]]:
+    """Copy the plan's unfinished initiatives, with their goals, into next year's draft."""
+    year = plan.year + 1
+    target = session.scalar(select(ActionPlan).where(ActionPlan.year == year))
+    if target is None:
+        target = ActionPlan(
+            strategy_id=plan.strategy_id,
+            year=year,
+            title=f"Handlingsplan for {year}",
+            approval_body=plan.approval_body,
+        )
+        session.add(target)
+        session.flush()
+    elif target.status is PlanStatus.approved:
+        raise ConflictError(f"The {year} plan is approved; carry over into a draft only.")
+    already = set(
+        session.scalars(
+            select(Initiative.carried_over_from_id).where(Initiative.action_plan_id == target.id)
+        )
+    )
+    taken_keys = set(session.scalars(select(Goal.key).where(Goal.action_plan_id == target.id)))
+    carried: list[Initiative] = []
+    skipped: list[str] = []
+    for source in sorted(plan.initiatives, key=lambda i: (i.track.number, i.number)):
+        if source.status not in UNFINISHED:
+            skipped.append(f"{source.code} {source.title}: {source.status.value}")
+        elif source.id in already:
+            skipped.append(f"{source.code} {source.title}: already carried over")
+        else:
+            carried.append(_copy_initiative(session, source, target, taken_keys))
+    session.flush()
+    return target, carried, skipped
+
+
+def _copy_initiative(
+    session: Session, source: Initiative, target: ActionPlan, taken_keys: set[str]
+) -> Initiative:
+    number = source.number
+    if session.scalar(
+        select(Initiative.id).where(
+            Initiative.action_plan_id == target.id,
+            Initiative.track_id == source.track_id,
+            Initiative.number == number,
+        )
+    ):
+        number = _next_number(session, target.id, source.track_id)
+    copy = Initiative(
+        action_plan=target,
+        track_id=source.track_id,
+        number=number,
+        title=source.title,
+        short_title=source.short_title,
+        goal_label=source.goal_label,
+        description=source.description,
+        status=source.status,
+        responsible=source.responsible,
+        partners=list(source.partners),
+        carried_over_from_id=source.id,
+    )
+    session.add(copy)
+    for goal in source.goals:
+        key = goal.key if goal.key not in taken_keys else f"{goal.key}-{target.year}"
+        taken_keys.add(key)
+        session.add(
+            Goal(
+                action_plan=target,
+                initiative=copy,
+                key=key,
+                position=goal.position,
+                label=goal.label,
+                text=goal.text,
+                note=goal.note,
+                kind=goal.kind,
+                metric=goal.metric,
+                metric_params=dict(goal.metric_params),
+                unit=goal.unit,
+                direction=goal.direction,
+                pace=goal.pace,
+                baseline_year=goal.baseline_year,
+                baseline_value=goal.baseline_value,
+                milestone_state=goal.milestone_state,
+                # Only the targets still ahead travel with the goal.
+                targets=[
+                    GoalTarget(year=t.year, value=t.value)
+                    for t in goal.targets
+                    if t.year >= target.year
+                ],
+            )
+        )
+    return copy
