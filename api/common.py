@@ -1,6 +1,6 @@
 """Conventions shared by every list and every editable resource."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Header, Query, Response
@@ -37,6 +37,8 @@ def _page_params(
         datetime | None, Query(description="Only rows changed at or after this time.")
     ] = None,
 ) -> PageParams:
+    if modified_since is not None and modified_since.tzinfo is None:
+        modified_since = modified_since.replace(tzinfo=UTC)  # a time without zone is UTC
     return PageParams(limit=limit, offset=offset, modified_since=modified_since)
 
 

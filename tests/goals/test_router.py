@@ -39,6 +39,12 @@ class TestListGoals:
         assert share["targets"] == [{"year": 2026, "value": 80}]
         assert share["pace"] == "level"
 
+    def test_modified_since_without_zone_is_taken_as_utc(self, client: TestClient) -> None:
+        assert (
+            client.get(GOALS, params={"modified_since": "2000-01-01T00:00:00"}).json()["total"]
+            == 31
+        )
+
     def test_modified_since_in_the_future_returns_nothing(self, client: TestClient) -> None:
         body = client.get(GOALS, params={"modified_since": "2100-01-01T00:00:00Z"}).json()
         assert body["total"] == 0

@@ -1,0 +1,32 @@
+"""A first start on an empty database migrates and loads the shipped plan, once."""
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.config import Settings
+from api.main import create_app
+
+
+def test_first_start_loads_the_2026_plan_once(tmp_path: Path) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'first.db'}", frontend_dir=tmp_path / "none"
+    )
+    for _ in range(2):  # the second start finds a plan and loads nothing
+        with TestClient(create_app(settings)) as client:
+            plan = client.get("/api/v1/plans/2026").json()
+            assert sum(len(t["initiatives"]) for t in plan["tracks"]) == 22
+            assert client.get("/api/v1/plans").json()["total"] == 1
+
+
+def test_the_built_frontend_is_served_at_root(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("<h1>Erhverv Lejre</h1>", encoding="utf-8")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'spa.db'}", frontend_dir=dist)
+    with TestClient(create_app(settings)) as client:
+        assert "Erhverv Lejre" in client.get("/").text
+        assert "Erhverv Lejre" in client.get("/indsatser/3").text  # client-side route
+        assert client.get("/api/v1/unknown").status_code == 404
+        (tmp_path / "secret.txt").write_text("hemmeligt", encoding="utf-8")
+        assert "hemmeligt" not in client.get("/..%2Fsecret.txt").text
