@@ -3,10 +3,10 @@
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import Select, extract, func, select
 from sqlalchemy.orm import Session
 
 from api.enums import Unit
@@ -14,17 +14,55 @@ from api.goals.models import Measurement
 from api.goals.registry import MetricRequest, register
 
 
-def newest_in_period(
-    measurements: Iterable[Measurement], start: date, end: date
-) -> Measurement | None:
-    """The latest-dated measurement inside [start, end]; on a tie, the last entered."""
-    best: Measurement | None = None
-    for m in measurements:
-        if start <= m.measured_on <= end and (
-            best is None or (m.measured_on, m.id) > (best.measured_on, best.id)
-        ):
-            best = m
-    return best
+class MeasuredRow(Protocol):
+    id: int
+    goal_id: int
+    measured_on: date
+    value: float
+
+
+R = TypeVar("R", bound=MeasuredRow)
+
+
+# The newest measurement is the latest-dated; on a tie, the last entered. The one ordering
+# every "newest" here follows, in SQL and in Python alike.
+NEWEST_FIRST = (Measurement.measured_on.desc(), Measurement.id.desc())
+
+
+def newest_in_period(measurements: Iterable[R], start: date, end: date) -> R | None:
+    """The newest inside [start, end] of measurements given in NEWEST_FIRST order."""
+    return next((m for m in measurements if start <= m.measured_on <= end), None)
+
+
+def newest_per_year_query(goal_ids: Sequence[int], until: date) -> Select[Any]:
+    """The newest measurement of each goal in each calendar year, up to `until`.
+
+    The database picks them (a window function), so years of history never travel to Python.
+    """
+    year = extract("year", Measurement.measured_on)
+    ranked = (
+        select(
+            Measurement.id,
+            Measurement.goal_id,
+            Measurement.measured_on,
+            Measurement.value,
+            Measurement.comment,
+            Measurement.entered_by,
+            func.row_number()
+            .over(partition_by=(Measurement.goal_id, year), order_by=NEWEST_FIRST)
+            .label("rank"),
+        )
+        .where(Measurement.goal_id.in_(goal_ids), Measurement.measured_on <= until)
+        .subquery()
+    )
+    return select(
+        ranked.c.id,
+        ranked.c.goal_id,
+        ranked.c.measured_on,
+        ranked.c.value,
+        ranked.c.comment,
+        ranked.c.entered_by,
+    ).where(ranked.c.rank == 1)
 
 
 class NoParams(BaseModel):
@@ -44,11 +82,13 @@ class ManualMetric:
             return []
         goal_ids = {r.goal_id for r in requests}
         rows = session.scalars(
-            select(Measurement).where(
+            select(Measurement)
+            .where(
                 Measurement.goal_id.in_(goal_ids),
                 Measurement.measured_on >= min(r.start for r in requests),
                 Measurement.measured_on <= max(r.end for r in requests),
             )
+            .order_by(*NEWEST_FIRST)
         ).all()
         by_goal: dict[int, list[Measurement]] = defaultdict(list)
         for row in rows:

@@ -8,13 +8,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from api.enums import GoalKind
-from api.goals.metrics import newest_in_period
-from api.goals.models import Goal, Measurement, MilestoneNote
+from api.goals.metrics import newest_per_year_query
+from api.goals.models import Goal, GoalTarget, MilestoneNote
 from api.goals.progress_schemas import (
     GoalProgress,
     InitiativeProgress,
@@ -32,7 +33,7 @@ from api.plans import service as plans_service
 @dataclass(frozen=True)
 class _Values:
     computed: dict[tuple[int, int], float | None]  # (goal id, year) → metric value
-    recorded: dict[tuple[int, int], Measurement | None]
+    recorded: dict[tuple[int, int], Row[Any]]  # (goal id, year) → newest measurement
 
 
 def _period(year: int, evaluated_on: date) -> tuple[date, date] | None:
@@ -43,40 +44,45 @@ def _period(year: int, evaluated_on: date) -> tuple[date, date] | None:
     return start, min(date(year, 12, 31), evaluated_on)
 
 
-def _series_years(goal: Goal, plan_year: int, measured: Iterable[Measurement]) -> list[int]:
-    years = {t.year for t in goal.targets} | {m.measured_on.year for m in measured} | {plan_year}
-    return sorted(years)
+def _targets(session: Session, goal_ids: list[int]) -> dict[int, dict[int, float]]:
+    """Each goal's targets by year, as plain rows."""
+    targets: dict[int, dict[int, float]] = defaultdict(dict)
+    rows = session.execute(
+        select(GoalTarget.goal_id, GoalTarget.year, GoalTarget.value).where(
+            GoalTarget.goal_id.in_(goal_ids)
+        )
+    )
+    for goal_id, year, value in rows:
+        targets[goal_id][year] = value
+    return targets
 
 
 def _collect_values(
     session: Session,
     goals: list[Goal],
+    targets: dict[int, dict[int, float]],
     plan_year: int,
     evaluated_on: date,
 ) -> tuple[_Values, dict[int, list[int]]]:
+    """Every measurable goal's recorded and computed value for each year of its series."""
     measurable = [g for g in goals if g.kind is GoalKind.measurable]
-    rows = session.scalars(
-        select(Measurement).where(
-            Measurement.goal_id.in_([g.id for g in measurable]),
-            Measurement.measured_on <= evaluated_on,
-        )
-    ).all()
-    by_goal: dict[int, list[Measurement]] = defaultdict(list)
-    for row in rows:
-        by_goal[row.goal_id].append(row)
-    recorded: dict[tuple[int, int], Measurement | None] = {}
+    # Each year of a series is a calendar year cut at the evaluation date.
+    rows = session.execute(newest_per_year_query([g.id for g in measurable], evaluated_on))
+    recorded = {(row.goal_id, row.measured_on.year): row for row in rows}
+    measured_years: dict[int, set[int]] = defaultdict(set)
+    for goal_id, year in recorded:
+        measured_years[goal_id].add(year)
     years_of: dict[int, list[int]] = {}
     requests: dict[str, list[tuple[tuple[int, int], MetricRequest]]] = defaultdict(list)
     for goal in measurable:
-        years_of[goal.id] = _series_years(goal, plan_year, by_goal[goal.id])
+        years_of[goal.id] = sorted(targets[goal.id].keys() | measured_years[goal.id] | {plan_year})
         metric = get_metric(goal.metric or "manual")
+        if metric.reads_measurements:
+            continue
+        params = parse_params(metric.key, goal.metric_params)
         for year in years_of[goal.id]:
             period = _period(year, evaluated_on)
-            if period is None:
-                continue
-            recorded[(goal.id, year)] = newest_in_period(by_goal[goal.id], *period)
-            if not metric.reads_measurements:
-                params = parse_params(metric.key, goal.metric_params)
+            if period is not None:
                 requests[metric.key].append(
                     ((goal.id, year), MetricRequest(goal.id, params, *period))
                 )
@@ -89,13 +95,13 @@ def _collect_values(
 
 def _goal_progress(
     goal: Goal,
+    targets: dict[int, float],
     values: _Values,
     years: list[int],
     plan_year: int,
     evaluated_on: date,
     latest_note: MilestoneNote | None,
 ) -> GoalProgress:
-    targets = {t.year: t.value for t in goal.targets}
     common = {
         "goal_id": goal.id,
         "key": goal.key,
@@ -148,12 +154,21 @@ def _goal_progress(
                 year=year, target=targets.get(year), actual=year_actual, actual_source=year_source
             )
         )
-    return GoalProgress(
+    # Every value here is already typed and checked; skipping validation of hundreds of goals
+    # and series points keeps progress within reach of the query that feeds it.
+    return GoalProgress.model_construct(
         **common,
         actual=actual,
         actual_source=source,
         computed=values.computed.get((goal.id, plan_year)),
-        recorded=RecordedValue.model_validate(recorded, from_attributes=True) if recorded else None,
+        recorded=RecordedValue(
+            value=recorded.value,
+            measured_on=recorded.measured_on,
+            comment=recorded.comment,
+            entered_by=recorded.entered_by,
+        )
+        if recorded
+        else None,
         expected=assessment.expected,
         status=assessment.status.value,
         explanation=assessment.explanation,
@@ -193,21 +208,25 @@ def _latest_notes(session: Session, goal_ids: list[int]) -> dict[int, MilestoneN
 
 
 def plan_progress(session: Session, year: int, evaluated_on: date) -> PlanProgress:
-    plan = plans_service.get_plan(session, year, full=True)
+    plan = plans_service.get_plan_tree(session, year)
     goals = list(plan.goals)
-    values, years_of = _collect_values(session, goals, year, evaluated_on)
+    targets = _targets(session, [g.id for g in goals])
+    values, years_of = _collect_values(session, goals, targets, year, evaluated_on)
     notes = _latest_notes(session, [g.id for g in goals if g.kind is GoalKind.milestone])
     progress = {
-        g.id: _goal_progress(g, values, years_of.get(g.id, []), year, evaluated_on, notes.get(g.id))
+        g.id: _goal_progress(
+            g, targets[g.id], values, years_of.get(g.id, []), year, evaluated_on, notes.get(g.id)
+        )
         for g in goals
     }
     by_initiative: dict[int | None, list[Goal]] = defaultdict(list)
     for goal in sorted(goals, key=lambda g: (g.position, g.id)):
         by_initiative[goal.initiative_id].append(goal)
     tracks = []
-    for track in plans_service.plan_tracks(session, plan):
+    by_track = plans_service.initiatives_by_track(plan)
+    for track in plans_service.tracks_of(session, plan.strategy_id, with_objective=False):
         initiatives = []
-        for initiative in track["initiatives"]:
+        for initiative in by_track[track.id]:
             goal_rows = [progress[g.id] for g in by_initiative[initiative.id]]
             initiatives.append(
                 InitiativeProgress(
@@ -224,9 +243,9 @@ def plan_progress(session: Session, year: int, evaluated_on: date) -> PlanProgre
             )
         tracks.append(
             TrackProgress(
-                id=track["id"],
-                number=track["number"],
-                title=track["title"],
+                id=track.id,
+                number=track.number,
+                title=track.title,
                 summary=_summary(g for i in initiatives for g in i.goals),
                 initiatives=initiatives,
             )

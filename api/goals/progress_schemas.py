@@ -3,6 +3,7 @@
 from datetime import date
 
 from pydantic import BaseModel, Field
+from typing_extensions import TypedDict  # pydantic needs this one on Python 3.11
 
 from api.enums import Direction, GoalKind, InitiativeStatus, MilestoneState, Pace, Unit
 from api.goals.schemas import Baseline
@@ -31,7 +32,9 @@ class RecordedValue(BaseModel):
     entered_by: str
 
 
-class SeriesPoint(BaseModel):
+class SeriesPoint(TypedDict):
+    """One year of a goal's history: a plain dict, as a plan has hundreds of them."""
+
     year: int
     target: float | None
     actual: float | None

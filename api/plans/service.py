@@ -1,5 +1,6 @@
 """Plan logic: plain functions over a Session; they flush, the request commits."""
 
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -37,16 +38,16 @@ def get_strategy(session: Session, strategy_id: int) -> Strategy:
     return strategy
 
 
-def tracks_of(session: Session, strategy_id: int) -> list[Track]:
-    return list(
-        session.scalars(
-            select(Track)
-            .join(Track.objective)
-            .where(Objective.strategy_id == strategy_id)
-            .options(selectinload(Track.objective))
-            .order_by(Track.number)
-        )
+def tracks_of(session: Session, strategy_id: int, *, with_objective: bool = True) -> list[Track]:
+    query = (
+        select(Track)
+        .join(Track.objective)
+        .where(Objective.strategy_id == strategy_id)
+        .order_by(Track.number)
     )
+    if with_objective:
+        query = query.options(selectinload(Track.objective))
+    return list(session.scalars(query))
 
 
 def list_plans_query(status: PlanStatus | None = None) -> Select[tuple[ActionPlan]]:
@@ -70,11 +71,33 @@ def get_plan(session: Session, year: int, *, full: bool = False) -> ActionPlan:
     return plan
 
 
+def get_plan_tree(session: Session, year: int) -> ActionPlan:
+    """The plan with its initiatives (and their tracks) and goals: what progress reads, and
+    nothing more, in three statements."""
+    plan = session.scalar(
+        select(ActionPlan)
+        .where(ActionPlan.year == year)
+        .options(
+            selectinload(ActionPlan.initiatives).joinedload(Initiative.track),
+            selectinload(ActionPlan.goals),
+        )
+    )
+    if plan is None:
+        raise NotFoundError(f"No action plan for {year}.")
+    return plan
+
+
+def initiatives_by_track(plan: ActionPlan) -> dict[int, list[Initiative]]:
+    """The plan's initiatives per track id, in the plan's numbering."""
+    by_track: dict[int, list[Initiative]] = defaultdict(list)
+    for initiative in sorted(plan.initiatives, key=lambda i: i.number):
+        by_track[initiative.track_id].append(initiative)
+    return by_track
+
+
 def plan_tracks(session: Session, plan: ActionPlan) -> list[dict[str, Any]]:
     """The plan's tracks in order, each with its initiatives in the plan's numbering."""
-    by_track: dict[int, list[Initiative]] = {}
-    for initiative in sorted(plan.initiatives, key=lambda i: i.number):
-        by_track.setdefault(initiative.track_id, []).append(initiative)
+    by_track = initiatives_by_track(plan)
     return [
         {
             "id": t.id,

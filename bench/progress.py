@@ -1,0 +1,629 @@
+"""Benchmark of plan progress: `plan_progress()` against one hand-written SQL query.
+
+Builds, in a fresh database, a strategy with three tracks and an action plan for 2026 with
+22 initiatives, 60 goals (about 80 % measurable, the rest milestones with a few notes) and
+ten years of monthly measurements per measurable goal; then a second plan for 2027 with the
+goal count doubled. It reports, from one run:
+
+- the time of one progress computation (`api.goals.progress.plan_progress`, the service
+  function without HTTP, a fresh Session per call), median and min over `--repeat` calls
+  after a warm-up;
+- the time of one hand-written SQL query (a UNION ALL over plan, tracks, initiatives, goals,
+  targets, measurements up to the evaluation date and milestone notes) fetching the same rows,
+  on the same engine, a fresh connection per call;
+- the number of SQL statements per progress call, for both plans.
+
+Targets: the progress call costs at most 2x the hand-written query, and its statement count
+does not grow with the number of goals (no N+1). The verdict is printed; the exit code is 0
+either way, since this is a report.
+
+Run it from the project root:
+
+    .venv/bin/python -m bench.progress
+    .venv/bin/python -m bench.progress \\
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+Without `--database-url` it uses a new SQLite file in a temporary directory. With a PostgreSQL
+URL it creates a database `erhverv_bench_<random>` through that server's `postgres` database,
+runs there and drops it at the end. A SQLite URL must name a file that does not exist yet.
+"""
+
+import argparse
+import gc
+import random
+import secrets
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    Engine,
+    Integer,
+    Numeric,
+    String,
+    TextualSelect,
+    bindparam,
+    column,
+    create_engine,
+    event,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+import api.models  # noqa: F401  (every mapper, so relationships resolve)
+from api.db import make_engine
+from api.enums import GoalKind, MilestoneState, Unit
+from api.goals.models import Goal, Measurement, MilestoneNote
+from api.goals.progress import plan_progress
+from api.goals.schemas import Baseline
+from api.migrate import upgrade
+from api.plans.loader import load_plan
+from api.plans.models import ActionPlan
+from api.plans.plan_file import (
+    FORMAT,
+    GoalIn,
+    InitiativeIn,
+    ObjectiveIn,
+    PlanFile,
+    PlanIn,
+    StrategyIn,
+    TrackIn,
+)
+
+PLAN_YEAR = 2026
+SCALED_YEAR = 2027  # the second plan, with the goal count doubled
+EVALUATED_ON = (11, 26)  # month and day of the evaluation date within the plan's year
+TRACKS = 3
+MILESTONE_EVERY = 5  # every fifth goal is a milestone: 80 % measurable
+NOTES_PER_MILESTONE = 3
+TARGET_YEARS = range(-2, 3)  # targets from two years before the plan's year to two after
+WARMUP = 2
+MAX_RATIO = 2.0
+AUTHOR = "bench"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    goals: int
+    initiatives: int
+    years: int
+    per_year: int
+    repeat: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class GoalSpec:
+    """What the measurement generator needs to know about a goal it made."""
+
+    key: str
+    measurable: bool
+    unit: Unit | None
+    scale: float  # the size of a year's value
+
+
+@dataclass(frozen=True)
+class BuiltPlan:
+    year: int
+    goals: int
+    initiatives: int
+    measurements: int
+    evaluated_on: date
+
+
+@dataclass(frozen=True)
+class Timing:
+    median_ms: float
+    min_ms: float
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    plan: BuiltPlan
+    progress: Timing
+    sql: Timing
+    statements: list[str]
+
+    @property
+    def ratio(self) -> float:
+        return self.progress.median_ms / self.sql.median_ms
+
+
+# ------------------------------------------------------------------------------ the database
+
+
+@contextmanager
+def bench_database(url: str | None) -> Iterator[str]:
+    """A fresh, empty database for the run; a PostgreSQL one is dropped afterwards."""
+    if url is None:
+        with tempfile.TemporaryDirectory(prefix="erhverv_bench_") as directory:
+            yield f"sqlite:///{Path(directory) / 'bench.db'}"
+        return
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database not in ("", ":memory:") and Path(database).exists():
+            raise SystemExit(f"{database} exists; give a new SQLite file or none at all")
+        yield url
+        return
+    if parsed.get_backend_name() != "postgresql":
+        raise SystemExit(f"unsupported database {parsed.get_backend_name()!r}")
+    name = f"erhverv_bench_{secrets.token_hex(4)}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            yield parsed.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+def backend_name(engine: Engine) -> str:
+    version = ".".join(str(part) for part in engine.dialect.server_version_info or ())
+    return f"{engine.dialect.name} {version}".strip()
+
+
+# ---------------------------------------------------------------------------- the plan data
+
+
+def strategy_in() -> StrategyIn:
+    return StrategyIn(
+        name="Benchmark-strategi",
+        start_year=PLAN_YEAR - 1,
+        end_year=PLAN_YEAR + 4,
+        objectives=[
+            ObjectiveIn(
+                number=n,
+                title=f"Pejlemærke {n}",
+                track=TrackIn(number=n, title=f"Spor {n}", description=f"Sporet for mål {n}."),
+            )
+            for n in range(1, TRACKS + 1)
+        ],
+    )
+
+
+def goal_spec(index: int, rng: random.Random) -> GoalSpec:
+    key = f"bench-{index + 1:03d}"
+    if index % MILESTONE_EVERY == MILESTONE_EVERY - 1:
+        return GoalSpec(key, measurable=False, unit=None, scale=0.0)
+    unit = rng.choice(list(Unit))
+    scale = {
+        Unit.count: rng.randint(10, 500),
+        Unit.dkk: rng.randint(100, 5_000) * 1_000,
+        Unit.percent: round(rng.uniform(10, 90), 1),
+    }[unit]
+    return GoalSpec(key, measurable=True, unit=unit, scale=float(scale))
+
+
+def goal_in(spec: GoalSpec, year: int) -> GoalIn:
+    text_ = f"Mål {spec.key} for {year}."
+    if not spec.measurable:
+        return GoalIn(
+            key=spec.key,
+            kind=GoalKind.milestone,
+            text=text_,
+            milestone_state=MilestoneState.in_progress,
+        )
+    growth = 1.0 if spec.unit is Unit.percent else 1.05
+    return GoalIn(
+        key=spec.key,
+        label=f"Mål {spec.key}",
+        kind=GoalKind.measurable,
+        text=text_,
+        metric="manual",
+        unit=spec.unit,
+        baseline=Baseline(year=year - 2, value=round(spec.scale * 0.9, 2)),
+        targets={year + d: round(spec.scale * growth**d, 2) for d in TARGET_YEARS},
+    )
+
+
+def plan_file(year: int, specs: list[GoalSpec], initiatives: int) -> PlanFile:
+    """`initiatives` initiatives over the tracks, the goals dealt out over the initiatives."""
+    goals: list[list[GoalIn]] = [[] for _ in range(initiatives)]
+    for index, spec in enumerate(specs):
+        goals[index % initiatives].append(goal_in(spec, year))
+    return PlanFile(
+        format=FORMAT,
+        strategy=strategy_in(),
+        plan=PlanIn(
+            year=year,
+            title=f"Handlingsplan for {year}",
+            initiatives=[
+                InitiativeIn(
+                    track=index % TRACKS + 1,
+                    number=index // TRACKS + 1,
+                    title=f"Indsats {index + 1}",
+                    short_title=f"Indsats {index + 1}",
+                    goals=goals[index],
+                )
+                for index in range(initiatives)
+            ],
+        ),
+    )
+
+
+def measurement_days(year: int, per_year: int) -> list[date]:
+    """`per_year` days spread evenly over the year; monthly for 12."""
+    first = date(year, 1, 1)
+    length = (date(year, 12, 31) - first).days + 1
+    return [first + timedelta(days=(k + 1) * length // per_year - 1) for k in range(per_year)]
+
+
+def measurement_rows(
+    goal_id: int, spec: GoalSpec, years: range, per_year: int, rng: random.Random
+) -> list[dict[str, Any]]:
+    """A cumulative goal's value grows over each year; a percentage hovers near its target."""
+    rows = []
+    for year in years:
+        for k, day in enumerate(measurement_days(year, per_year)):
+            if spec.unit is Unit.percent:
+                value = spec.scale * rng.uniform(0.85, 1.1)
+            else:
+                value = spec.scale * (k + 1) / per_year * rng.uniform(0.7, 1.2)
+            rows.append(
+                {
+                    "goal_id": goal_id,
+                    "measured_on": day,
+                    "value": round(value, 2),
+                    "comment": None if k % 4 else f"Måling {day.isoformat()}",
+                    "entered_by": AUTHOR,
+                }
+            )
+    return rows
+
+
+def note_rows(goal_id: int, year: int) -> list[dict[str, Any]]:
+    states = [MilestoneState.not_started, MilestoneState.in_progress, MilestoneState.in_progress]
+    return [
+        {
+            "goal_id": goal_id,
+            "noted_on": date(year, 2 + 3 * n, 15),
+            "state": states[n % len(states)],
+            "text": f"Note {n + 1}",
+            "entered_by": AUTHOR,
+        }
+        for n in range(NOTES_PER_MILESTONE)
+    ]
+
+
+def build_plan(engine: Engine, settings: Settings, year: int, goals: int, seed: int) -> BuiltPlan:
+    """Load the plan tree through the loader, then bulk-insert measurements and notes."""
+    rng = random.Random(seed)
+    specs = [goal_spec(index, rng) for index in range(goals)]
+    with Session(engine) as session:
+        load_plan(session, plan_file(year, specs, settings.initiatives))
+        session.commit()
+        plan_id = session.scalars(select(ActionPlan.id).where(ActionPlan.year == year)).one()
+        goal_ids = select(Goal.key, Goal.id).where(Goal.action_plan_id == plan_id)
+        ids = dict(session.execute(goal_ids).all())
+        years = range(year - settings.years + 1, year + 1)
+        measurements: list[dict[str, Any]] = []
+        notes: list[dict[str, Any]] = []
+        for spec in specs:
+            if spec.measurable:
+                measurements += measurement_rows(ids[spec.key], spec, years, settings.per_year, rng)
+            else:
+                notes += note_rows(ids[spec.key], year)
+        if measurements:
+            session.execute(insert(Measurement), measurements)
+        if notes:
+            session.execute(insert(MilestoneNote), notes)
+        session.commit()
+    return BuiltPlan(
+        year=year,
+        goals=goals,
+        initiatives=settings.initiatives,
+        measurements=len(measurements),
+        evaluated_on=date(year, *EVALUATED_ON),
+    )
+
+
+# --------------------------------------------------------------------- the hand-written query
+
+# One result shape for every kind of row: UNION ALL needs the same columns in every arm.
+RESULT_COLUMNS: dict[str, Any] = {
+    "kind": String(),
+    "id": Integer(),
+    "parent_id": Integer(),
+    "int_1": Integer(),
+    "int_2": Integer(),
+    "num": Numeric(18, 2, asdecimal=False),
+    "day": Date(),
+    **{f"txt_{n}": String() for n in range(1, 11)},
+}
+SQL_TYPES = {String: "VARCHAR", Integer: "INTEGER", Numeric: "NUMERIC", Date: "DATE"}
+
+PLAN_JOIN = "JOIN action_plans AS ap ON ap.id = {}.action_plan_id AND ap.year = :year"
+
+# kind → (FROM clause, column → expression); a column left out is NULL for that kind.
+ARMS: dict[str, tuple[str, dict[str, str]]] = {
+    "plan": (
+        "action_plans AS ap WHERE ap.year = :year",
+        {
+            "id": "ap.id",
+            "parent_id": "ap.strategy_id",
+            "int_1": "ap.year",
+            "txt_1": "ap.title",
+            "txt_2": "ap.status",
+        },
+    ),
+    "track": (
+        "tracks AS t JOIN objectives AS o ON o.id = t.objective_id "
+        "JOIN action_plans AS ap ON ap.strategy_id = o.strategy_id AND ap.year = :year",
+        {"id": "t.id", "parent_id": "o.id", "int_1": "t.number", "txt_1": "t.title"},
+    ),
+    "initiative": (
+        "initiatives AS i JOIN tracks AS t ON t.id = i.track_id " + PLAN_JOIN.format("i"),
+        {
+            "id": "i.id",
+            "parent_id": "i.track_id",
+            "int_1": "i.number",
+            "int_2": "t.number",
+            "txt_1": "i.title",
+            "txt_2": "i.short_title",
+            "txt_3": "i.goal_label",
+            "txt_4": "i.status",
+        },
+    ),
+    "goal": (
+        "goals AS g " + PLAN_JOIN.format("g"),
+        {
+            "id": "g.id",
+            "parent_id": "g.initiative_id",
+            "int_1": "g.position",
+            "int_2": "g.baseline_year",
+            "num": "g.baseline_value",
+            "txt_1": "g.key",
+            "txt_2": "g.label",
+            "txt_3": "g.text",
+            "txt_4": "g.kind",
+            "txt_5": "g.metric",
+            "txt_6": "g.unit",
+            "txt_7": "g.direction",
+            "txt_8": "g.pace",
+            "txt_9": "g.milestone_state",
+            "txt_10": "CAST(g.metric_params AS VARCHAR)",
+        },
+    ),
+    "target": (
+        "goal_targets AS gt JOIN goals AS g ON g.id = gt.goal_id " + PLAN_JOIN.format("g"),
+        {"id": "gt.id", "parent_id": "gt.goal_id", "int_1": "gt.year", "num": "gt.value"},
+    ),
+    # The newest measurement per goal and calendar year, as the service asks for it: the
+    # database ranks them and only the winners are fetched.
+    "measurement": (
+        "(SELECT m.id, m.goal_id, m.measured_on, m.value, m.comment, m.entered_by, "
+        "ROW_NUMBER() OVER (PARTITION BY m.goal_id, SUBSTR(CAST(m.measured_on AS VARCHAR(10)), "
+        "1, 4) ORDER BY m.measured_on DESC, m.id DESC) AS rank "
+        "FROM measurements AS m JOIN goals AS g ON g.id = m.goal_id "
+        + PLAN_JOIN.format("g")
+        + " WHERE m.measured_on <= :evaluated_on AND g.kind = 'measurable') AS m "
+        "WHERE m.rank = 1",
+        {
+            "id": "m.id",
+            "parent_id": "m.goal_id",
+            "day": "m.measured_on",
+            "num": "m.value",
+            "txt_1": "m.comment",
+            "txt_2": "m.entered_by",
+        },
+    ),
+    "note": (
+        "milestone_notes AS mn JOIN goals AS g ON g.id = mn.goal_id "
+        + PLAN_JOIN.format("g")
+        + " WHERE g.kind = 'milestone'",
+        {
+            "id": "mn.id",
+            "parent_id": "mn.goal_id",
+            "day": "mn.noted_on",
+            "txt_1": "mn.text",
+            "txt_2": "mn.state",
+        },
+    ),
+}
+
+
+def _arm_sql(kind: str, source: str, values: dict[str, str]) -> str:
+    # Typed NULLs: PostgreSQL resolves UNION column types pairwise and rejects a bare NULL
+    # (read as text) followed by an integer.
+    expressions = [f"CAST('{kind}' AS VARCHAR) AS kind"] + [
+        f"{values.get(name, f'CAST(NULL AS {SQL_TYPES[type(type_)]})')} AS {name}"
+        for name, type_ in RESULT_COLUMNS.items()
+        if name != "kind"
+    ]
+    return f"SELECT {', '.join(expressions)}\nFROM {source}"
+
+
+def hand_written_query() -> TextualSelect:
+    """Every row `plan_progress` reads for a plan, in one statement."""
+    sql = "\nUNION ALL\n".join(_arm_sql(kind, *arm) for kind, arm in ARMS.items())
+    clause = text(sql).bindparams(
+        bindparam("year", type_=Integer()), bindparam("evaluated_on", type_=Date())
+    )
+    return clause.columns(*(column(name, type_) for name, type_ in RESULT_COLUMNS.items()))
+
+
+# ------------------------------------------------------------------------------ measuring
+
+
+def time_calls(call: Callable[[], object], repeat: int) -> Timing:
+    for _ in range(WARMUP):
+        call()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return Timing(median_ms=statistics.median(samples), min_ms=min(samples))
+
+
+def statements_of(engine: Engine, call: Callable[[], object]) -> list[str]:
+    """The SQL statements one call sends, counted at the cursor."""
+    seen: list[str] = []
+
+    def _record(*args: Any) -> None:
+        seen.append(args[2])  # (conn, cursor, statement, parameters, context, executemany)
+
+    event.listen(engine, "before_cursor_execute", _record)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", _record)
+    return seen
+
+
+def measure(engine: Engine, plan: BuiltPlan, repeat: int) -> PlanResult:
+    query = hand_written_query()
+    params = {"year": plan.year, "evaluated_on": plan.evaluated_on}
+
+    def progress_call() -> None:
+        with Session(engine) as session:
+            plan_progress(session, plan.year, plan.evaluated_on)
+
+    def sql_call() -> None:
+        with engine.connect() as connection:
+            connection.execute(query, params).all()
+
+    return PlanResult(
+        plan=plan,
+        progress=time_calls(progress_call, repeat),
+        sql=time_calls(sql_call, repeat),
+        statements=statements_of(engine, progress_call),
+    )
+
+
+# --------------------------------------------------------------------------------- report
+
+
+def report(backend: str, settings: Settings, results: list[PlanResult]) -> str:
+    header = (
+        f"{'plan':>4}  {'goals':>5}  {'initiatives':>11}  {'measurements':>12}  "
+        f"{'progress ms med/min':>19}  {'SQL ms med/min':>14}  {'ratio':>5}  {'statements':>10}"
+    )
+    lines = [
+        "Progress benchmark: plan_progress() vs one hand-written SQL query",
+        f"backend        {backend}",
+        f"data           {settings.years} years x {settings.per_year} measurements per "
+        f"measurable goal and year; evaluated on {EVALUATED_ON[1]}/{EVALUATED_ON[0]} "
+        "of the plan's year",
+        f"repeat         {settings.repeat} calls after {WARMUP} warm-up calls; "
+        "times are per call, median / min",
+        "statements     counted at the cursor, per progress call (SQLite's BEGIN included)",
+        "",
+        header,
+        "-" * len(header),
+    ]
+    for r in results:
+        progress = f"{r.progress.median_ms:.2f} / {r.progress.min_ms:.2f}"
+        sql = f"{r.sql.median_ms:.2f} / {r.sql.min_ms:.2f}"
+        lines.append(
+            f"{r.plan.year:>4}  {r.plan.goals:>5}  {r.plan.initiatives:>11}  "
+            f"{r.plan.measurements:>12}  {progress:>19}  {sql:>14}  {r.ratio:>5.2f}  "
+            f"{len(r.statements):>10}"
+        )
+    lines += ["", *verdict(results), "", *statement_list(results[0])]
+    return "\n".join(lines)
+
+
+def verdict(results: list[PlanResult]) -> list[str]:
+    base, scaled = results[0], results[-1]
+    ratio_ok = base.ratio <= MAX_RATIO
+    counts = [len(r.statements) for r in results]
+    constant = len(set(counts)) == 1
+    counts_text = " -> ".join(
+        f"{c} ({r.plan.goals} goals)" for c, r in zip(counts, results, strict=True)
+    )
+    return [
+        f"target: progress <= {MAX_RATIO:g}x hand-written SQL ({base.plan.goals} goals): "
+        f"{base.ratio:.2f}x  {'PASS' if ratio_ok else 'FAIL'}",
+        f"target: statements per call constant: {counts_text}  {'PASS' if constant else 'FAIL'}",
+        f"(for {scaled.plan.goals} goals the ratio is {scaled.ratio:.2f}x)",
+        f"VERDICT: {'PASS' if ratio_ok and constant else 'FAIL'}",
+    ]
+
+
+def statement_list(result: PlanResult) -> list[str]:
+    lines = [f"statements of one progress call ({result.plan.year} plan):"]
+    for n, statement in enumerate(result.statements, 1):
+        one_line = " ".join(statement.split())
+        lines.append(f"  {n:>2}. {one_line[:110]}{'...' if len(one_line) > 110 else ''}")
+    return lines
+
+
+# ------------------------------------------------------------------------------------ main
+
+
+def parse_args(argv: list[str] | None = None) -> Settings:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.progress",
+        description="Time plan_progress() against one hand-written SQL query, and count "
+        "its SQL statements for a plan and for one with twice the goals.",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="postgresql+psycopg://… (a fresh database is created and dropped there) or a new "
+        "SQLite file; default: SQLite in a temporary directory",
+    )
+    parser.add_argument("--goals", type=int, default=60, help="goals in the plan (default 60)")
+    parser.add_argument("--initiatives", type=int, default=22, help="initiatives (default 22)")
+    parser.add_argument("--years", type=int, default=10, help="years of measurements (10)")
+    parser.add_argument(
+        "--per-year", type=int, default=12, help="measurements per goal and year (12, monthly)"
+    )
+    parser.add_argument("--repeat", type=int, default=20, help="timed calls (default 20)")
+    parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    args = parser.parse_args(argv)
+    for name in ("goals", "initiatives", "years", "per_year", "repeat"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    return Settings(
+        database_url=args.database_url,
+        goals=args.goals,
+        initiatives=args.initiatives,
+        years=args.years,
+        per_year=args.per_year,
+        repeat=args.repeat,
+        seed=args.seed,
+    )
+
+
+def run(settings: Settings) -> str:
+    with bench_database(settings.database_url) as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            plans = [
+                build_plan(engine, settings, PLAN_YEAR, settings.goals, settings.seed),
+                build_plan(engine, settings, SCALED_YEAR, 2 * settings.goals, settings.seed + 1),
+            ]
+            # As the service does once it has started (api.main): long-lived objects out of
+            # the collector's way, so a request pays only for its own garbage.
+            gc.collect()
+            gc.freeze()
+            results = [measure(engine, plan, settings.repeat) for plan in plans]
+            return report(backend_name(engine), settings, results)
+        finally:
+            engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    print(run(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()
