@@ -40,6 +40,7 @@ openapi: install
 
 bench: install
 	$(BIN)/python -m bench.progress
+	$(BIN)/python -m bench.auth_overhead
 
 clean:
 	rm -rf $(VENV) frontend/dist .pytest_cache .ruff_cache

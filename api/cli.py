@@ -1,9 +1,13 @@
-"""The `erhverv` command: serve, migrate, load-plan, openapi."""
+"""The `erhverv` command: serve, migrate, load-plan, create-user, create-token, openapi."""
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.config import get_settings
@@ -36,12 +40,7 @@ def serve(
 @app.command()
 def migrate() -> None:
     """Upgrade the database to the newest schema."""
-    from api.db import make_engine
-    from api.migrate import upgrade
-
-    engine = make_engine(get_settings().database_url)
-    upgrade(engine)
-    engine.dispose()
+    _database().dispose()
     typer.echo("database is at the newest revision")
 
 
@@ -54,13 +53,10 @@ def load_plan(
 ) -> None:
     """Load a plan file: creates what is new, updates what changed, leaves the rest."""
     from api.bootstrap import load_plan_path
-    from api.db import make_engine
-    from api.migrate import upgrade
     from api.plans.plan_file import PlanFileError
 
-    engine = make_engine(get_settings().database_url)
-    upgrade(engine)
-    with Session(engine) as session:
+    engine = _database()
+    with _session(engine, "load-plan") as session:
         try:
             report = load_plan_path(session, file)
         except FileNotFoundError as exc:
@@ -76,6 +72,95 @@ def load_plan(
             session.commit()
     engine.dispose()
     _print_report(report, dry_run)
+
+
+@contextmanager
+def _session(engine: Engine, command: str) -> Iterator[Session]:
+    """A session whose changes the audit log attributes to this CLI command."""
+    from api.auth.audit import set_actor
+    from api.auth.permissions import Actor, ActorKind
+
+    with Session(engine, expire_on_commit=False) as session:
+        set_actor(session, Actor(ActorKind.system, None, f"cli: {command}", frozenset()))
+        yield session
+
+
+def _database() -> Engine:
+    from api.db import make_engine
+    from api.migrate import upgrade
+
+    engine = make_engine(get_settings().database_url)
+    upgrade(engine)
+    return engine
+
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+
+def _options(model: type[M], **values: object) -> M:
+    """Validate command options; a problem names the option it concerns."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}" for e in exc.errors()
+        )
+        raise _fail(problems) from None
+
+
+def _apply(command: str, change: Callable[[Session], T]) -> T:
+    """Run one change in one transaction; a refused change is a clean error, not a traceback."""
+    from api.errors import DomainError
+
+    engine = _database()
+    try:
+        with _session(engine, command) as session:
+            try:
+                result = change(session)
+            except DomainError as exc:
+                raise _fail(exc.detail) from None
+            session.commit()
+    finally:
+        engine.dispose()
+    return result
+
+
+@app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="E-mail, used to log in.")],
+    name: Annotated[str, typer.Option(help="Full name.")],
+    role: Annotated[str, typer.Option(help="viewer, editor or admin.")] = "editor",
+) -> None:
+    """Create a staff user with a generated password, printed once."""
+    from api.auth.schemas import UserCreate
+    from api.auth.service import create_user as create
+
+    data = _options(UserCreate, email=email, name=name, role=role)
+    user, password = _apply("create-user", lambda session: create(session, data))
+    typer.echo(f"created {user.role.value} {user.email}")
+    typer.echo(f"password (shown once): {password}")
+
+
+@app.command("create-token")
+def create_token(
+    name: Annotated[str, typer.Option(help="Which system uses it, e.g. 'Sagssystem'.")],
+    scopes: Annotated[str, typer.Option(help="Comma-separated, e.g. cases:write.")],
+    expires_in_days: Annotated[int, typer.Option(help="Lifetime in days.")] = 365,
+) -> None:
+    """Create an API token for a machine client, printed once."""
+    from api.auth.schemas import TokenCreate
+    from api.auth.service import create_token as create
+
+    data = _options(
+        TokenCreate,
+        name=name,
+        scopes=[s.strip() for s in scopes.split(",") if s.strip()],
+        expires_in_days=expires_in_days,
+    )
+    token, raw = _apply("create-token", lambda session: create(session, data, created_by="cli"))
+    typer.echo(f"created token {token.name!r} ({', '.join(token.scopes)}), prefix {token.prefix}")
+    typer.echo(f"token (shown once): {raw}")
 
 
 def _print_report(report: object, dry_run: bool) -> None:

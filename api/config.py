@@ -32,6 +32,17 @@ class Settings(BaseSettings):
     )
     sql_echo: bool = False
 
+    session_idle_minutes: int = Field(default=60, ge=1, description="Idle time that ends a login.")
+    session_max_hours: int = Field(default=12, ge=1, description="A login's longest life.")
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins per account or address before 429."
+    )
+    login_window_minutes: int = Field(default=15, ge=1, description="The window they count in.")
+    initial_admin_email: str = Field(
+        default="admin@erhverv.lejre.dk",
+        description="E-mail of the admin created, with a printed password, on first start.",
+    )
+
 
 @lru_cache
 def get_settings() -> Settings:

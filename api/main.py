@@ -1,5 +1,6 @@
 """create_app(settings): the only place routers are mounted."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -8,12 +9,14 @@ from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.auth.router import router as auth_router
 from api.bootstrap import prepare_database
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
 from api.errors import install_error_handlers, problem
 from api.goals.router import router as goals_router
 from api.plans.router import router as plans_router
+from api.security_headers import SecurityHeadersMiddleware
 
 API_PREFIX = "/api/v1"
 
@@ -24,7 +27,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
-            prepare_database(app.state.engine, settings.plan_file)
+            prepare_database(app.state.engine, settings)
+        # Everything loaded so far lives as long as the process: keep it out of the garbage
+        # collector's generations, so a request's collections scan only its own objects.
+        gc.collect()
+        gc.freeze()
         yield
         app.state.engine.dispose()
 
@@ -39,8 +46,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
     app.state.session_factory = make_session_factory(app.state.engine)
     install_error_handlers(app)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)
+    api.include_router(auth_router)
     api.include_router(plans_router)
     api.include_router(goals_router)
     app.include_router(api)

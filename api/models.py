@@ -1,7 +1,12 @@
-"""Every domain's models, imported once so metadata is complete (Alembic, tests)."""
+"""Every domain's models, imported once so metadata is complete (Alembic, tests).
 
+Importing the audit module also registers its flush listener, so every change is audited.
+"""
+
+from api.auth import audit as auth_audit
+from api.auth import models as auth_models
 from api.db import Base
 from api.goals import models as goals_models
 from api.plans import models as plans_models
 
-__all__ = ["Base", "goals_models", "plans_models"]
+__all__ = ["Base", "auth_audit", "auth_models", "goals_models", "plans_models"]

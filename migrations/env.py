@@ -5,7 +5,7 @@ from logging.config import fileConfig
 from alembic import context
 
 from api.config import get_settings
-from api.db import make_engine
+from api.db import UTCDateTime, make_engine
 from api.models import Base
 
 config = context.config
@@ -38,12 +38,20 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Our column types render as the plain SQLAlchemy types they store as."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

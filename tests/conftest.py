@@ -7,15 +7,21 @@ SAVEPOINT of it, so the request's commit is real but the test leaves nothing beh
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.auth.deps import CSRF_HEADER, SESSION_COOKIE
+from api.auth.models import User
+from api.auth.permissions import Role
+from api.auth.schemas import UserCreate
+from api.auth.service import create_user, start_session
 from api.bootstrap import load_plan_path
 from api.config import DEFAULT_PLAN_FILE, Settings
 from api.db import make_engine
@@ -59,12 +65,23 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("database_url", BACKENDS, indirect=True, scope="session")
 
 
+# One user per role, created once per database; tests log in as them.
+USERS = {
+    Role.viewer: ("viewer@test.lejre.dk", "Test Læser"),
+    Role.editor: ("editor@test.lejre.dk", "Test Redaktør"),
+    Role.admin: ("admin@test.lejre.dk", "Test Administrator"),
+}
+PASSWORD = "korrekt-hest-batteri"
+
+
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     upgrade(engine)
     with Session(engine) as session, session.begin():
         load_plan_path(session, DEFAULT_PLAN_FILE)
+        for role, (email, name) in USERS.items():
+            create_user(session, UserCreate(email=email, name=name, role=role, password=PASSWORD))
     yield engine
     engine.dispose()
 
@@ -98,8 +115,56 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
+def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
     app = create_app(settings)
     app.state.session_factory = session_factory
-    with TestClient(app) as client:
-        yield client
+    return app
+
+
+LoginAs = Callable[[Role | None], TestClient]
+
+
+@pytest.fixture
+def login_as(
+    app: FastAPI, settings: Settings, session_factory: sessionmaker[Session]
+) -> Iterator[LoginAs]:
+    """A client logged in with a real session cookie and its CSRF token (None: anonymous)."""
+    clients: list[TestClient] = []
+
+    def make(role: Role | None) -> TestClient:
+        client = TestClient(app)
+        clients.append(client)
+        if role is None:
+            return client
+        with session_factory() as session:
+            user = session.scalars(select(User).where(User.email == USERS[role][0])).one()
+            token, csrf = start_session(session, settings, user)
+            session.commit()
+        client.cookies.set(SESSION_COOKIE, token)
+        client.headers[CSRF_HEADER] = csrf
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def client(login_as: LoginAs) -> TestClient:
+    """An editor: writes plan data and measurements, reads personal data."""
+    return login_as(Role.editor)
+
+
+@pytest.fixture
+def viewer_client(login_as: LoginAs) -> TestClient:
+    return login_as(Role.viewer)
+
+
+@pytest.fixture
+def admin_client(login_as: LoginAs) -> TestClient:
+    return login_as(Role.admin)
+
+
+@pytest.fixture
+def anon_client(login_as: LoginAs) -> TestClient:
+    return login_as(None)

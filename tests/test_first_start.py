@@ -1,22 +1,37 @@
-"""A first start on an empty database migrates and loads the shipped plan, once."""
+"""A first start on an empty database migrates, loads the shipped plan, and creates an admin."""
 
+import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.config import Settings
 from api.main import create_app
 
 
-def test_first_start_loads_the_2026_plan_once(tmp_path: Path) -> None:
+def test_first_start_loads_the_plan_and_prints_an_admin_password_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'first.db'}", frontend_dir=tmp_path / "none"
     )
-    for _ in range(2):  # the second start finds a plan and loads nothing
-        with TestClient(create_app(settings)) as client:
-            plan = client.get("/api/v1/plans/2026").json()
-            assert sum(len(t["initiatives"]) for t in plan["tracks"]) == 22
-            assert client.get("/api/v1/plans").json()["total"] == 1
+    with TestClient(create_app(settings)):
+        pass
+    printed = capsys.readouterr().err
+    password = re.search(r"adgangskode: (\S+)", printed)
+    assert password, printed
+    with TestClient(create_app(settings)) as client:  # the second start creates nothing
+        assert "adgangskode" not in capsys.readouterr().err
+        login = client.post(
+            "/api/v1/auth/login",
+            json={"email": settings.initial_admin_email, "password": password.group(1)},
+        )
+        assert login.status_code == 200, login.text
+        plan = client.get("/api/v1/plans/2026").json()
+        assert sum(len(t["initiatives"]) for t in plan["tracks"]) == 22
+        assert client.get("/api/v1/plans").json()["total"] == 1
+        assert client.get("/api/v1/users").json()["total"] == 1
 
 
 def test_the_built_frontend_is_served_at_root(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from api.goals.progress_schemas import (
 )
 from api.goals.registry import MetricRequest, get_metric, parse_params
 from api.goals.rules import Status, assess, year_elapsed
+from api.goals.schemas import Baseline
 from api.plans import service as plans_service
 
 
@@ -112,7 +113,7 @@ def _goal_progress(
         "unit": goal.unit,
         "direction": goal.direction,
         "pace": goal.pace,
-        "baseline": goal.baseline,
+        "baseline": Baseline.model_validate(goal.baseline) if goal.baseline else None,
         "target": targets.get(plan_year),
         "year_elapsed": year_elapsed(plan_year, evaluated_on),
     }

@@ -5,6 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from api.auth.deps import CurrentActor, requires
+from api.auth.permissions import Scope
 from api.common import IfMatch, Page, PageDep, check_if_match, paginate, set_etag
 from api.db import SessionDep
 from api.deps import GoalDep, MeasurementDep, PlanDep, today
@@ -28,7 +30,9 @@ from api.goals.schemas import (
 router = APIRouter(tags=["goals"])
 
 
-@router.get("/plans/{year}/progress", response_model=PlanProgress)
+@router.get(
+    "/plans/{year}/progress", response_model=PlanProgress, dependencies=[requires(Scope.read)]
+)
 def get_progress(
     session: SessionDep,
     plan: PlanDep,
@@ -40,7 +44,9 @@ def get_progress(
     return plan_progress(session, plan.year, evaluation_date or today())
 
 
-@router.get("/plans/{year}/goals", response_model=Page[GoalRead])
+@router.get(
+    "/plans/{year}/goals", response_model=Page[GoalRead], dependencies=[requires(Scope.read)]
+)
 def list_goals(
     session: SessionDep,
     plan: PlanDep,
@@ -53,7 +59,12 @@ def list_goals(
     return paginate(session, query, page, Goal.updated_at)
 
 
-@router.post("/plans/{year}/goals", status_code=status.HTTP_201_CREATED, response_model=GoalRead)
+@router.post(
+    "/plans/{year}/goals",
+    status_code=status.HTTP_201_CREATED,
+    response_model=GoalRead,
+    dependencies=[requires(Scope.write)],
+)
 def create_goal(session: SessionDep, plan: PlanDep, data: GoalCreate, response: Response) -> object:
     """Add a goal to a plan, under an initiative or at plan level."""
     goal = svc.create_goal(session, plan, data)
@@ -62,14 +73,14 @@ def create_goal(session: SessionDep, plan: PlanDep, data: GoalCreate, response: 
     return goal
 
 
-@router.get("/goals/{goal_id}", response_model=GoalRead)
+@router.get("/goals/{goal_id}", response_model=GoalRead, dependencies=[requires(Scope.read)])
 def get_goal(goal: GoalDep, response: Response) -> object:
     """Get one goal with its targets."""
     set_etag(response, goal.version)
     return goal
 
 
-@router.patch("/goals/{goal_id}", response_model=GoalRead)
+@router.patch("/goals/{goal_id}", response_model=GoalRead, dependencies=[requires(Scope.write)])
 def update_goal(
     session: SessionDep,
     goal: GoalDep,
@@ -84,13 +95,19 @@ def update_goal(
     return goal
 
 
-@router.delete("/goals/{goal_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/goals/{goal_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[requires(Scope.write)]
+)
 def delete_goal(session: SessionDep, goal: GoalDep) -> None:
     """Delete a goal with its targets and measurements."""
     svc.delete_goal(session, goal)
 
 
-@router.get("/goals/{goal_id}/measurements", response_model=Page[MeasurementRead])
+@router.get(
+    "/goals/{goal_id}/measurements",
+    response_model=Page[MeasurementRead],
+    dependencies=[requires(Scope.read)],
+)
 def list_measurements(session: SessionDep, goal: GoalDep, page: PageDep) -> dict:
     """List a goal's measurements, newest first."""
     return paginate(session, svc.list_measurements_query(goal), page)
@@ -100,23 +117,37 @@ def list_measurements(session: SessionDep, goal: GoalDep, page: PageDep) -> dict
     "/goals/{goal_id}/measurements",
     status_code=status.HTTP_201_CREATED,
     response_model=MeasurementRead,
+    dependencies=[requires(Scope.write)],
 )
 def add_measurement(
-    session: SessionDep, goal: GoalDep, data: MeasurementCreate, response: Response
+    session: SessionDep,
+    actor: CurrentActor,
+    goal: GoalDep,
+    data: MeasurementCreate,
+    response: Response,
 ) -> object:
-    """Record a dated value for a measurable goal, with a comment and who entered it."""
-    measurement = svc.add_measurement(session, goal, data)
+    """Record a dated value for a measurable goal, with a comment; you are recorded as its
+    author."""
+    measurement = svc.add_measurement(session, goal, data, entered_by=actor.name)
     response.headers["Location"] = f"/api/v1/measurements/{measurement.id}"
     return measurement
 
 
-@router.delete("/measurements/{measurement_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/measurements/{measurement_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[requires(Scope.write)],
+)
 def delete_measurement(session: SessionDep, measurement: MeasurementDep) -> None:
     """Delete a measurement entered by mistake."""
     svc.delete_measurement(session, measurement)
 
 
-@router.get("/goals/{goal_id}/milestone-notes", response_model=Page[MilestoneNoteRead])
+@router.get(
+    "/goals/{goal_id}/milestone-notes",
+    response_model=Page[MilestoneNoteRead],
+    dependencies=[requires(Scope.read)],
+)
 def list_milestone_notes(session: SessionDep, goal: GoalDep, page: PageDep) -> dict:
     """List a milestone goal's dated notes, newest first."""
     return paginate(session, svc.list_milestone_notes_query(goal), page)
@@ -126,17 +157,22 @@ def list_milestone_notes(session: SessionDep, goal: GoalDep, page: PageDep) -> d
     "/goals/{goal_id}/milestone-notes",
     status_code=status.HTTP_201_CREATED,
     response_model=MilestoneNoteRead,
+    dependencies=[requires(Scope.write)],
 )
 def add_milestone_note(
-    session: SessionDep, goal: GoalDep, data: MilestoneNoteCreate, response: Response
+    session: SessionDep,
+    actor: CurrentActor,
+    goal: GoalDep,
+    data: MilestoneNoteCreate,
+    response: Response,
 ) -> object:
     """Add a dated note to a milestone goal; the newest note's state becomes the goal's."""
-    note = svc.add_milestone_note(session, goal, data)
+    note = svc.add_milestone_note(session, goal, data, entered_by=actor.name)
     response.headers["Location"] = f"/api/v1/goals/{goal.id}/milestone-notes"
     return note
 
 
-@router.get("/metrics", response_model=list[MetricRead])
+@router.get("/metrics", response_model=list[MetricRead], dependencies=[requires(Scope.read)])
 def list_metrics() -> list[MetricRead]:
     """The metrics a goal can be measured by, with the parameters each accepts."""
     return [

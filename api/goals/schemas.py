@@ -144,7 +144,6 @@ class MeasurementCreate(BaseModel):
     measured_on: date
     value: float
     comment: str | None = Field(default=None, max_length=2000)
-    entered_by: str = Field(min_length=1, max_length=200, description="Who entered the value.")
 
 
 class MeasurementRead(Schema):
@@ -164,7 +163,6 @@ class MilestoneNoteCreate(BaseModel):
     noted_on: date
     state: MilestoneState
     text: str = Field(min_length=1, max_length=4000)
-    entered_by: str = Field(min_length=1, max_length=200)
 
 
 class MilestoneNoteRead(Schema):

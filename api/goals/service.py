@@ -133,13 +133,15 @@ def list_measurements_query(goal: Goal) -> Select[tuple[Measurement]]:
     )
 
 
-def add_measurement(session: Session, goal: Goal, data: MeasurementCreate) -> Measurement:
+def add_measurement(
+    session: Session, goal: Goal, data: MeasurementCreate, entered_by: str
+) -> Measurement:
     if goal.kind is not GoalKind.measurable:
         raise ConflictError(
             "A milestone goal takes notes with a state, not measurements: "
             f"POST /api/v1/goals/{goal.id}/milestone-notes."
         )
-    measurement = Measurement(goal_id=goal.id, **data.model_dump())
+    measurement = Measurement(goal_id=goal.id, entered_by=entered_by, **data.model_dump())
     session.add(measurement)
     session.flush()
     return measurement
@@ -165,13 +167,15 @@ def list_milestone_notes_query(goal: Goal) -> Select[tuple[MilestoneNote]]:
     )
 
 
-def add_milestone_note(session: Session, goal: Goal, data: MilestoneNoteCreate) -> MilestoneNote:
+def add_milestone_note(
+    session: Session, goal: Goal, data: MilestoneNoteCreate, entered_by: str
+) -> MilestoneNote:
     if goal.kind is not GoalKind.milestone:
         raise ConflictError(
             "A measurable goal takes measurements, not milestone notes: "
             f"POST /api/v1/goals/{goal.id}/measurements."
         )
-    note = MilestoneNote(goal_id=goal.id, **data.model_dump())
+    note = MilestoneNote(goal_id=goal.id, entered_by=entered_by, **data.model_dump())
     session.add(note)
     session.flush()
     # The goal's state is the state of its newest-dated note (a back-dated note does not win).

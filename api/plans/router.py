@@ -5,6 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import PlainTextResponse
 
+from api.auth.deps import requires
+from api.auth.permissions import Scope
 from api.common import IfMatch, Page, PageDep, check_if_match, paginate, set_etag
 from api.db import SessionDep
 from api.deps import InitiativeDep, PlanDep, today
@@ -32,25 +34,32 @@ from api.plans.schemas import (
 router = APIRouter(tags=["plans"])
 
 
-@router.get("/strategies", response_model=Page[StrategyRead])
+@router.get("/strategies", response_model=Page[StrategyRead], dependencies=[requires(Scope.read)])
 def list_strategies(session: SessionDep, page: PageDep) -> dict:
     """List the business strategies with their objectives (pejlemærker) and tracks (spor)."""
     return paginate(session, svc.list_strategies_query(), page)
 
 
-@router.get("/strategies/{strategy_id}", response_model=StrategyRead)
+@router.get(
+    "/strategies/{strategy_id}", response_model=StrategyRead, dependencies=[requires(Scope.read)]
+)
 def get_strategy(session: SessionDep, strategy_id: int) -> object:
     """Get one strategy with its objectives and tracks."""
     return svc.get_strategy(session, strategy_id)
 
 
-@router.get("/plans", response_model=Page[PlanRead])
+@router.get("/plans", response_model=Page[PlanRead], dependencies=[requires(Scope.read)])
 def list_plans(session: SessionDep, page: PageDep, status: PlanStatus | None = None) -> dict:
     """List the action plans by year."""
     return paginate(session, svc.list_plans_query(status), page, ActionPlan.updated_at)
 
 
-@router.post("/plans", status_code=status.HTTP_201_CREATED, response_model=PlanRead)
+@router.post(
+    "/plans",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PlanRead,
+    dependencies=[requires(Scope.write)],
+)
 def create_plan(session: SessionDep, data: PlanCreate, response: Response) -> object:
     """Create a draft action plan for a year."""
     plan = svc.create_plan(session, data)
@@ -72,14 +81,14 @@ def _plan_detail(session: SessionDep, year: int) -> dict:
     }
 
 
-@router.get("/plans/{year}", response_model=PlanDetail)
+@router.get("/plans/{year}", response_model=PlanDetail, dependencies=[requires(Scope.read)])
 def get_plan(session: SessionDep, plan: PlanDep, response: Response) -> dict:
     """Get a plan with its tracks, their initiatives in the plan's numbering, and its KPIs."""
     set_etag(response, plan.version)
     return _plan_detail(session, plan.year)
 
 
-@router.patch("/plans/{year}", response_model=PlanRead)
+@router.patch("/plans/{year}", response_model=PlanRead, dependencies=[requires(Scope.write)])
 def update_plan(
     session: SessionDep,
     plan: PlanDep,
@@ -94,13 +103,15 @@ def update_plan(
     return plan
 
 
-@router.delete("/plans/{year}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/plans/{year}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[requires(Scope.write)]
+)
 def delete_plan(session: SessionDep, plan: PlanDep) -> None:
     """Delete a draft plan with its initiatives and goals; an approved plan stays."""
     svc.delete_plan(session, plan)
 
 
-@router.post("/plans/{year}/approve", response_model=PlanRead)
+@router.post("/plans/{year}/approve", response_model=PlanRead, dependencies=[requires(Scope.write)])
 def approve_plan(
     session: SessionDep, plan: PlanDep, response: Response, data: PlanApprove | None = None
 ) -> object:
@@ -110,7 +121,9 @@ def approve_plan(
     return plan
 
 
-@router.post("/plans/{year}/carry-over", response_model=CarryOverResult)
+@router.post(
+    "/plans/{year}/carry-over", response_model=CarryOverResult, dependencies=[requires(Scope.write)]
+)
 def carry_over(session: SessionDep, plan: PlanDep) -> dict:
     """Copy the plan's unfinished initiatives and their goals into next year's draft plan."""
     target, carried, skipped = svc.carry_over(session, plan)
@@ -121,6 +134,7 @@ def carry_over(session: SessionDep, plan: PlanDep) -> dict:
     "/plans/{year}/export",
     response_class=PlainTextResponse,
     responses={200: {"content": {"application/yaml": {}}, "description": "The plan file."}},
+    dependencies=[requires(Scope.read)],
 )
 def export_plan(session: SessionDep, year: int) -> PlainTextResponse:
     """The plan as a plan file (YAML), the format `erhverv load-plan` reads."""
@@ -133,7 +147,11 @@ def export_plan(session: SessionDep, year: int) -> PlainTextResponse:
     )
 
 
-@router.get("/plans/{year}/initiatives", response_model=Page[InitiativeRead])
+@router.get(
+    "/plans/{year}/initiatives",
+    response_model=Page[InitiativeRead],
+    dependencies=[requires(Scope.read)],
+)
 def list_initiatives(
     session: SessionDep,
     plan: PlanDep,
@@ -147,7 +165,10 @@ def list_initiatives(
 
 
 @router.post(
-    "/plans/{year}/initiatives", status_code=status.HTTP_201_CREATED, response_model=InitiativeRead
+    "/plans/{year}/initiatives",
+    status_code=status.HTTP_201_CREATED,
+    response_model=InitiativeRead,
+    dependencies=[requires(Scope.write)],
 )
 def create_initiative(
     session: SessionDep, plan: PlanDep, data: InitiativeCreate, response: Response
@@ -159,14 +180,22 @@ def create_initiative(
     return initiative
 
 
-@router.get("/initiatives/{initiative_id}", response_model=InitiativeDetail)
+@router.get(
+    "/initiatives/{initiative_id}",
+    response_model=InitiativeDetail,
+    dependencies=[requires(Scope.read)],
+)
 def get_initiative(initiative: InitiativeDep, response: Response) -> object:
     """Get an initiative with its partners and goals."""
     set_etag(response, initiative.version)
     return initiative
 
 
-@router.patch("/initiatives/{initiative_id}", response_model=InitiativeDetail)
+@router.patch(
+    "/initiatives/{initiative_id}",
+    response_model=InitiativeDetail,
+    dependencies=[requires(Scope.write)],
+)
 def update_initiative(
     session: SessionDep,
     initiative: InitiativeDep,
@@ -181,19 +210,30 @@ def update_initiative(
     return initiative
 
 
-@router.delete("/initiatives/{initiative_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/initiatives/{initiative_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[requires(Scope.write)],
+)
 def delete_initiative(session: SessionDep, initiative: InitiativeDep) -> None:
     """Delete an initiative with its goals and their measurements."""
     svc.delete_initiative(session, initiative)
 
 
-@router.get("/organizations", response_model=Page[OrganizationRead])
+@router.get(
+    "/organizations", response_model=Page[OrganizationRead], dependencies=[requires(Scope.read)]
+)
 def list_organizations(session: SessionDep, page: PageDep) -> dict:
     """List partner organisations by name."""
     return paginate(session, svc.list_organizations_query(), page, Organization.updated_at)
 
 
-@router.post("/organizations", status_code=status.HTTP_201_CREATED, response_model=OrganizationRead)
+@router.post(
+    "/organizations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrganizationRead,
+    dependencies=[requires(Scope.write)],
+)
 def create_organization(
     session: SessionDep, data: OrganizationCreate, response: Response
 ) -> object:

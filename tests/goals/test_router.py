@@ -173,7 +173,6 @@ class TestMeasurements:
                 "measured_on": "2026-05-31",
                 "value": 120,
                 "comment": "Efter konferencen",
-                "entered_by": "Morten",
             },
         )
         assert response.status_code == 201, response.text
@@ -185,22 +184,25 @@ class TestMeasurements:
         assert client.delete(f"/api/v1/measurements/{measurement_id}").status_code == 204
         assert client.get(url).json()["total"] == 2
 
-    def test_measurement_needs_who_entered_it(self, client: TestClient) -> None:
+    def test_the_logged_in_user_is_recorded_as_author(self, client: TestClient) -> None:
         goal = _goal(client, "plan-deltagere")
-        body = assert_problem(
-            client.post(
-                f"/api/v1/goals/{goal['id']}/measurements",
-                json={"measured_on": "2026-05-31", "value": 1},
-            ),
-            422,
+        url = f"/api/v1/goals/{goal['id']}/measurements"
+        response = client.post(url, json={"measured_on": "2026-05-31", "value": 1})
+        assert response.json()["entered_by"] == "Test Redaktør"
+
+    def test_author_cannot_be_claimed(self, client: TestClient) -> None:
+        goal = _goal(client, "plan-deltagere")
+        response = client.post(
+            f"/api/v1/goals/{goal['id']}/measurements",
+            json={"measured_on": "2026-05-31", "value": 1, "entered_by": "Borgmesteren"},
         )
-        assert body["errors"][0]["field"] == "body.entered_by"
+        assert assert_problem(response, 422)["errors"][0]["field"] == "body.entered_by"
 
     def test_milestone_goal_takes_no_measurements(self, client: TestClient) -> None:
         milestone = client.get(GOALS, params={"kind": "milestone", "limit": 1}).json()["items"][0]
         response = client.post(
             f"/api/v1/goals/{milestone['id']}/measurements",
-            json={"measured_on": "2026-05-31", "value": 1, "entered_by": "x"},
+            json={"measured_on": "2026-05-31", "value": 1},
         )
         assert "milestone-notes" in assert_problem(response, 409)["detail"]
 
@@ -209,7 +211,7 @@ class TestMilestoneNotes:
     def test_newest_dated_note_sets_the_state(self, client: TestClient) -> None:
         milestone = client.get(GOALS, params={"kind": "milestone", "limit": 1}).json()["items"][0]
         url = f"/api/v1/goals/{milestone['id']}/milestone-notes"
-        note = {"text": "Afklaret", "entered_by": "Thomas"}
+        note = {"text": "Afklaret"}
         assert (
             client.post(url, json={**note, "noted_on": "2026-06-01", "state": "done"}).status_code
             == 201
@@ -222,7 +224,7 @@ class TestMilestoneNotes:
         goal = _goal(client, "plan-deltagere")
         response = client.post(
             f"/api/v1/goals/{goal['id']}/milestone-notes",
-            json={"noted_on": "2026-06-01", "state": "done", "text": "x", "entered_by": "x"},
+            json={"noted_on": "2026-06-01", "state": "done", "text": "x"},
         )
         assert_problem(response, 409)
 

@@ -103,7 +103,7 @@ class TestLoad:
         goal = session.scalars(select(Goal).where(Goal.key == "plan-deltagere")).one()
         client.post(
             f"/api/v1/goals/{goal.id}/measurements",
-            json={"measured_on": "2026-03-01", "value": 90, "entered_by": "Morten"},
+            json={"measured_on": "2026-03-01", "value": 90},
         )
         load_plan(session, parse_plan_file(SHIPPED))
         values = session.scalars(select(Measurement.value).where(Measurement.goal_id == goal.id))

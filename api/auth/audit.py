@@ -1,0 +1,113 @@
+"""The audit log: every create, update and delete, written in the same flush as the change.
+
+A listener on every Session writes one row per changed record, with the actor the request put
+in `session.info["actor"]`; a rolled-back change takes its audit rows with it.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session, UOWTransaction
+
+from api.auth.models import AuditEntry, LoginFailure, UserSession
+from api.auth.permissions import SYSTEM, Actor
+from api.db import utcnow
+
+NOT_AUDITED = (AuditEntry, UserSession, LoginFailure)
+SKIPPED_FIELDS = {"version", "created_at", "updated_at", "last_used_at", "last_seen_at"}
+SECRET_FIELDS = {"password_hash", "token_hash"}
+
+
+def set_actor(session: Session, actor: Actor) -> None:
+    session.info["actor"] = actor
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _identity(obj: Any) -> str:
+    # A row inserted in this flush has its key only from after_flush_postexec on.
+    state = inspect(obj)
+    identity = state.identity or state.mapper.primary_key_from_instance(obj)
+    return "/".join(str(part) for part in identity)
+
+
+def _changes(obj: Any, action: str) -> dict[str, Any]:
+    state = inspect(obj)
+    out: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        name = attr.key
+        if name in SKIPPED_FIELDS:
+            continue
+        history = state.attrs[name].history
+        if action == "update" and not history.has_changes():
+            continue
+        # state.dict, not .value: reading must never load (and so never query) mid-flush.
+        current = state.dict.get(name)
+        before = history.deleted[0] if history.deleted else None
+        after = current if action != "delete" else None
+        if action == "delete" and not history.deleted:
+            before = current
+        if name in SECRET_FIELDS:
+            before, after = ("***" if before else None), ("***" if after else None)
+        out[name] = [_plain(before), _plain(after)]
+    for rel in state.mapper.relationships:
+        if rel.secondary is None:
+            continue  # a foreign key column already records it
+        history = state.attrs[rel.key].history
+        if history.has_changes() or action == "create":
+            now = [*history.unchanged, *history.added]
+            was = [*history.unchanged, *history.deleted]
+            out[rel.key] = [
+                sorted(_identity(o) for o in was) if action != "create" else None,
+                sorted(_identity(o) for o in now) if action != "delete" else None,
+            ]
+    return out
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit(session: Session, _flush: UOWTransaction) -> None:
+    actor: Actor = session.info.get("actor", SYSTEM)
+    rows = []
+    now = utcnow()
+    for action, objects in (
+        ("create", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
+        for obj in objects:
+            if isinstance(obj, NOT_AUDITED):
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=True):
+                continue
+            changes = _changes(obj, action)
+            if action == "update" and not changes:
+                continue
+            rows.append(
+                {
+                    "at": now,
+                    "actor_kind": actor.kind,
+                    "actor_id": actor.id,
+                    "actor_name": actor.name,
+                    "entity": inspect(obj).mapper.local_table.name,
+                    "entity_id": _identity(obj),
+                    "action": action,
+                    "changes": changes,
+                }
+            )
+    if rows:
+        session.connection().execute(insert(AuditEntry), rows)
