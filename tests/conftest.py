@@ -32,7 +32,7 @@ POSTGRES_URL = os.environ.get("ERHVERV_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 
 
-def _postgres_database() -> Iterator[str]:
+def fresh_postgres_database() -> Iterator[str]:
     """A fresh database on the test server, dropped afterwards."""
     assert POSTGRES_URL
     base = make_url(POSTGRES_URL)
@@ -57,7 +57,7 @@ def database_url(
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     else:
-        yield from _postgres_database()
+        yield from fresh_postgres_database()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
