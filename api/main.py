@@ -14,6 +14,7 @@ from api.bootstrap import prepare_database
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
 from api.errors import install_error_handlers, problem
+from api.events.router import router as events_router
 from api.goals.router import router as goals_router
 from api.plans.router import router as plans_router
 from api.security_headers import SecurityHeadersMiddleware
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(auth_router)
     api.include_router(plans_router)
     api.include_router(goals_router)
+    api.include_router(events_router)
     app.include_router(api)
     _add_health(app)
     _add_frontend(app, settings)

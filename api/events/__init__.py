@@ -1,0 +1,1 @@
+"""Events and their participants: companies (CVR), people (personal data), registrations."""

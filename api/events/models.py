@@ -1,0 +1,143 @@
+"""Companies, people, events (with sessions, initiatives and organisers) and registrations."""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.db import Base, Timestamped, UTCDateTime, utcnow
+from api.enums import db_enum
+from api.events.enums import EventKind, EventStatus, RegistrationStatus
+
+if TYPE_CHECKING:
+    from api.plans.models import Initiative, Organization
+
+
+class Company(Base, Timestamped):
+    """A company, known by its CVR number (validated, never duplicated)."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cvr: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(String(300))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(100))
+    industry_code: Mapped[str | None] = mapped_column(String(10))
+    founded_on: Mapped[date | None]
+    version: Mapped[int] = mapped_column()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Person(Base, Timestamped):
+    """Personal data: readable by editors and admins only; erased by anonymising."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL"), index=True
+    )
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column()
+
+    company: Mapped[Company | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+event_initiatives = Table(
+    "event_initiatives",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("initiative_id", ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True),
+)
+
+event_organizers = Table(
+    "event_organizers",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("organization_id", ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Event(Base, Timestamped):
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_starts_at_kind", "starts_at", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[EventKind] = mapped_column(db_enum(EventKind, "event_kind"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    location: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[EventStatus] = mapped_column(
+        db_enum(EventStatus, "event_status"), default=EventStatus.planned
+    )
+    capacity: Mapped[int | None]
+    series: Mapped[str | None] = mapped_column(String(200), index=True)
+    # Counted at the door: everyone present, registered or not; and how many companies.
+    headcount: Mapped[int | None]
+    headcount_companies: Mapped[int | None]
+    # For company visits: the company visited and whether the mayor took part.
+    visited_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL")
+    )
+    mayor_present: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column()
+
+    initiatives: Mapped[list["Initiative"]] = relationship(secondary=event_initiatives)
+    organizers: Mapped[list["Organization"]] = relationship(secondary=event_organizers)
+    sessions: Mapped[list["EventSession"]] = relationship(
+        order_by="EventSession.starts_at", cascade="all, delete-orphan", passive_deletes=True
+    )
+    visited_company: Mapped[Company | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def initiative_ids(self) -> list[int]:
+        return [i.id for i in self.initiatives]
+
+    @property
+    def organizer_ids(self) -> list[int]:
+        return [o.id for o in self.organizers]
+
+
+class EventSession(Base):
+    """One meeting of a course that runs over several sessions."""
+
+    __tablename__ = "event_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    location: Mapped[str | None] = mapped_column(String(300))
+
+
+class Registration(Base, Timestamped):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "person_id"),
+        Index("ix_registrations_event_id_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    status: Mapped[RegistrationStatus] = mapped_column(
+        db_enum(RegistrationStatus, "registration_status")
+    )
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()
+    event: Mapped[Event] = relationship()

@@ -1,0 +1,286 @@
+"""HTTP layer of events: companies, people, events, registrations and check-in."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from api.auth.deps import requires
+from api.auth.permissions import Scope
+from api.common import IfMatch, Page, PageDep, check_if_match, paginate, set_etag
+from api.db import SessionDep
+from api.events import service as svc
+from api.events.enums import EventKind, EventStatus, RegistrationStatus
+from api.events.models import Company, Event, Person
+from api.events.schemas import (
+    CheckIn,
+    CheckInResult,
+    CompanyCreate,
+    CompanyRead,
+    CompanyUpdate,
+    EventCreate,
+    EventRead,
+    EventUpdate,
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+    RegistrationCreate,
+    RegistrationDetail,
+    RegistrationUpdate,
+)
+
+router = APIRouter(tags=["events"])
+
+
+@router.get("/companies", response_model=Page[CompanyRead], dependencies=[requires(Scope.read)])
+def list_companies(
+    session: SessionDep,
+    page: PageDep,
+    search: Annotated[str | None, Query(description="Part of the name or CVR.")] = None,
+) -> dict:
+    """List companies by name."""
+    return paginate(session, svc.list_companies_query(search), page, Company.updated_at)
+
+
+@router.post(
+    "/companies",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CompanyRead,
+    dependencies=[requires(Scope.write)],
+)
+def create_company(session: SessionDep, data: CompanyCreate, response: Response) -> object:
+    """Add a company by its CVR number (validated; a CVR is registered once)."""
+    company = svc.create_company(session, data)
+    response.headers["Location"] = f"/api/v1/companies/{company.id}"
+    set_etag(response, company.version)
+    return company
+
+
+@router.get(
+    "/companies/{company_id}", response_model=CompanyRead, dependencies=[requires(Scope.read)]
+)
+def get_company(session: SessionDep, company_id: int, response: Response) -> object:
+    """Get one company."""
+    company = svc.get_company(session, company_id)
+    set_etag(response, company.version)
+    return company
+
+
+@router.patch(
+    "/companies/{company_id}", response_model=CompanyRead, dependencies=[requires(Scope.write)]
+)
+def update_company(
+    session: SessionDep,
+    company_id: int,
+    data: CompanyUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> object:
+    """Change a company's details (If-Match required; the CVR number stays)."""
+    company = svc.get_company(session, company_id)
+    check_if_match(if_match, company.version)
+    svc.update_company(session, company, data)
+    set_etag(response, company.version)
+    return company
+
+
+@router.get(
+    "/people", response_model=Page[PersonRead], dependencies=[requires(Scope.personal_read)]
+)
+def list_people(
+    session: SessionDep,
+    page: PageDep,
+    search: Annotated[str | None, Query(description="Part of the name or e-mail.")] = None,
+) -> dict:
+    """List people (personal data: editors and admins)."""
+    return paginate(session, svc.list_people_query(search), page, Person.updated_at)
+
+
+@router.post(
+    "/people",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PersonRead,
+    dependencies=[requires(Scope.write), requires(Scope.personal_read)],
+)
+def create_person(session: SessionDep, data: PersonCreate, response: Response) -> object:
+    """Add a person."""
+    person = svc.create_person(session, data)
+    response.headers["Location"] = f"/api/v1/people/{person.id}"
+    set_etag(response, person.version)
+    return person
+
+
+@router.get(
+    "/people/{person_id}", response_model=PersonRead, dependencies=[requires(Scope.personal_read)]
+)
+def get_person(session: SessionDep, person_id: int, response: Response) -> object:
+    """Get one person (personal data)."""
+    person = svc.get_person(session, person_id)
+    set_etag(response, person.version)
+    return person
+
+
+@router.patch(
+    "/people/{person_id}",
+    response_model=PersonRead,
+    dependencies=[requires(Scope.write), requires(Scope.personal_read)],
+)
+def update_person(
+    session: SessionDep,
+    person_id: int,
+    data: PersonUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> object:
+    """Change a person's details (If-Match required)."""
+    person = svc.get_person(session, person_id)
+    check_if_match(if_match, person.version)
+    svc.update_person(session, person, data)
+    set_etag(response, person.version)
+    return person
+
+
+@router.get("/events", response_model=Page[EventRead], dependencies=[requires(Scope.read)])
+def list_events(
+    session: SessionDep,
+    page: PageDep,
+    kind: EventKind | None = None,
+    status: EventStatus | None = None,
+    series: str | None = None,
+    initiative_id: int | None = None,
+    starts_from: Annotated[datetime | None, Query(description="Starting at or after.")] = None,
+    starts_before: Annotated[datetime | None, Query(description="Starting before.")] = None,
+) -> dict:
+    """List events by start time, with their registration counts (no personal data)."""
+    query = svc.list_events_query(
+        kind=kind,
+        status=status,
+        series=series,
+        initiative_id=initiative_id,
+        starts_from=starts_from,
+        starts_before=starts_before,
+    )
+    body = paginate(session, query, page, Event.updated_at)
+    counts = svc.registration_counts(session, [e.id for e in body["items"]])
+    body["items"] = [svc.event_read(e, counts[e.id]) for e in body["items"]]
+    return body
+
+
+@router.post(
+    "/events",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EventRead,
+    dependencies=[requires(Scope.write)],
+)
+def create_event(session: SessionDep, data: EventCreate, response: Response) -> dict:
+    """Create an event."""
+    event = svc.create_event(session, data)
+    response.headers["Location"] = f"/api/v1/events/{event.id}"
+    set_etag(response, event.version)
+    return svc.event_read(event, svc.registration_counts(session, [event.id])[event.id])
+
+
+@router.get("/events/{event_id}", response_model=EventRead, dependencies=[requires(Scope.read)])
+def get_event(session: SessionDep, event_id: int, response: Response) -> dict:
+    """Get one event with its registration counts."""
+    event = svc.get_event(session, event_id)
+    set_etag(response, event.version)
+    return svc.event_read(event, svc.registration_counts(session, [event.id])[event.id])
+
+
+@router.patch("/events/{event_id}", response_model=EventRead, dependencies=[requires(Scope.write)])
+def update_event(
+    session: SessionDep,
+    event_id: int,
+    data: EventUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> dict:
+    """Change an event (If-Match required); more capacity moves the waiting list up."""
+    event = svc.get_event(session, event_id)
+    check_if_match(if_match, event.version)
+    svc.update_event(session, event, data)
+    set_etag(response, event.version)
+    return svc.event_read(event, svc.registration_counts(session, [event.id])[event.id])
+
+
+@router.delete(
+    "/events/{event_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[requires(Scope.write)],
+)
+def delete_event(session: SessionDep, event_id: int) -> None:
+    """Delete an event with its registrations (to call one off, set status cancelled)."""
+    svc.delete_event(session, svc.get_event(session, event_id))
+
+
+@router.get(
+    "/events/{event_id}/registrations",
+    response_model=Page[RegistrationDetail],
+    dependencies=[requires(Scope.personal_read)],
+)
+def list_registrations(
+    session: SessionDep,
+    event_id: int,
+    page: PageDep,
+    status: RegistrationStatus | None = None,
+) -> dict:
+    """The event's registrations with the people (personal data), in order of registering."""
+    event = svc.get_event(session, event_id)
+    body = paginate(session, svc.list_registrations_query(event, status), page)
+    places = svc.waitlist_positions(session, event)
+    body["items"] = [
+        RegistrationDetail.model_validate(r).model_copy(
+            update={"waitlist_position": places.get(r.id)}
+        )
+        for r in body["items"]
+    ]
+    return body
+
+
+@router.post(
+    "/events/{event_id}/registrations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RegistrationDetail,
+    responses={200: {"description": "Already registered: the existing registration."}},
+    dependencies=[requires(Scope.write), requires(Scope.personal_read)],
+)
+def register(
+    session: SessionDep, event_id: int, data: RegistrationCreate, response: Response
+) -> RegistrationDetail:
+    """Register a person; the same person again returns the existing registration (200)."""
+    event = svc.get_event(session, event_id)
+    registration, created = svc.register(session, event, data)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/api/v1/events/{event.id}/registrations/{registration.id}"
+    places = svc.waitlist_positions(session, event)
+    return RegistrationDetail.model_validate(registration).model_copy(
+        update={"waitlist_position": places.get(registration.id)}
+    )
+
+
+@router.patch(
+    "/events/{event_id}/registrations/{registration_id}",
+    response_model=RegistrationDetail,
+    dependencies=[requires(Scope.write), requires(Scope.personal_read)],
+)
+def update_registration(
+    session: SessionDep, event_id: int, registration_id: int, data: RegistrationUpdate
+) -> object:
+    """Mark attended, no-show or cancelled; a freed seat goes to the waiting list's first."""
+    event = svc.get_event(session, event_id)
+    registration = svc.get_registration(session, event, registration_id)
+    return svc.set_registration_status(session, event, registration, data.status)
+
+
+@router.post(
+    "/events/{event_id}/check-in",
+    response_model=CheckInResult,
+    dependencies=[requires(Scope.write)],
+)
+def check_in(session: SessionDep, event_id: int, data: CheckIn) -> CheckInResult:
+    """Check people in at the door, one or many; all or nothing."""
+    event = svc.get_event(session, event_id)
+    checked, already = svc.check_in(session, event, data.person_ids)
+    return CheckInResult(checked_in=checked, already=already)

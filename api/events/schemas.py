@@ -1,0 +1,260 @@
+"""Request and response models of companies, people, events and registrations."""
+
+from datetime import date, datetime
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+
+from api.common import Schema
+from api.events.cvr import normalise_cvr
+from api.events.enums import EventKind, EventStatus, RegistrationStatus
+
+
+class CompanyFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=300)
+    address: str | None = Field(default=None, max_length=300)
+    postal_code: str | None = Field(default=None, max_length=10)
+    city: str | None = Field(default=None, max_length=100)
+    industry_code: str | None = Field(default=None, max_length=10, description="DB07 code.")
+    founded_on: date | None = None
+
+
+class CompanyCreate(CompanyFields):
+    cvr: str = Field(description="8 digits; spaces and a 'DK' prefix are accepted.")
+
+    @field_validator("cvr")
+    @classmethod
+    def _cvr(cls, value: str) -> str:
+        return normalise_cvr(value)
+
+
+class CompanyUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    address: str | None = Field(default=None, max_length=300)
+    postal_code: str | None = Field(default=None, max_length=10)
+    city: str | None = Field(default=None, max_length=100)
+    industry_code: str | None = Field(default=None, max_length=10)
+    founded_on: date | None = None
+
+
+class CompanyRead(Schema):
+    id: int
+    cvr: str
+    name: str
+    address: str | None
+    postal_code: str | None
+    city: str | None
+    industry_code: str | None
+    founded_on: date | None
+    updated_at: datetime
+
+
+class PersonFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=40)
+
+
+class PersonCreate(PersonFields):
+    company_id: int | None = None
+
+
+class PersonUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    company_id: int | None = None
+
+
+class PersonRead(Schema):
+    id: int
+    name: str | None
+    email: str | None
+    phone: str | None
+    company_id: int | None
+    anonymised_at: datetime | None
+    updated_at: datetime
+
+
+class SessionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+    starts_at: datetime
+    ends_at: datetime
+    location: str | None = Field(default=None, max_length=300)
+
+    @model_validator(mode="after")
+    def _order(self) -> Self:
+        if self.ends_at < self.starts_at:
+            raise ValueError("a session cannot end before it starts")
+        return self
+
+
+class EventFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: EventKind
+    title: str = Field(min_length=1, max_length=300)
+    description: str = ""
+    starts_at: datetime
+    ends_at: datetime
+    location: str | None = Field(default=None, max_length=300)
+    status: EventStatus = EventStatus.planned
+    capacity: int | None = Field(default=None, ge=1)
+    series: str | None = Field(
+        default=None, max_length=200, description="E.g. 'Klimaugen 2026', 'Iværksætteruge 46'."
+    )
+    headcount: int | None = Field(
+        default=None, ge=0, description="Everyone counted at the door, registered or not."
+    )
+    headcount_companies: int | None = Field(
+        default=None, ge=0, description="Companies counted at the door."
+    )
+    visited_company_id: int | None = Field(
+        default=None, description="For a company visit: the company visited."
+    )
+    mayor_present: bool = Field(default=False, description="For a company visit.")
+    initiative_ids: list[int] = Field(default_factory=list)
+    organizer_ids: list[int] = Field(default_factory=list)
+    sessions: list[SessionIn] = Field(default_factory=list)
+
+
+class EventCreate(EventFields):
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        check_event(self)
+        return self
+
+
+class EventUpdate(BaseModel):
+    """Any subset of an event's fields; the merged event must still be consistent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: EventKind | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    description: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    location: str | None = Field(default=None, max_length=300)
+    status: EventStatus | None = None
+    capacity: int | None = Field(default=None, ge=1)
+    series: str | None = Field(default=None, max_length=200)
+    headcount: int | None = Field(default=None, ge=0)
+    headcount_companies: int | None = Field(default=None, ge=0)
+    visited_company_id: int | None = None
+    mayor_present: bool | None = None
+    initiative_ids: list[int] | None = None
+    organizer_ids: list[int] | None = None
+    sessions: list[SessionIn] | None = None
+
+
+def check_event(event: EventFields) -> None:
+    """The rules of a consistent event, for create and for the merged update alike."""
+    if event.ends_at < event.starts_at:
+        raise ValueError("ends_at is before starts_at: an event cannot end before it starts")
+    if event.kind is not EventKind.company_visit and (
+        event.visited_company_id is not None or event.mayor_present
+    ):
+        raise ValueError("visited_company_id and mayor_present are for company visits only")
+
+
+class EventCounts(BaseModel):
+    registered: int
+    waitlisted: int
+    attended: int
+    no_show: int
+    cancelled: int
+    participants: int = Field(
+        description="Who came: attended registrations, or the door count where larger."
+    )
+
+
+class EventRead(Schema):
+    id: int
+    kind: EventKind
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str | None
+    status: EventStatus
+    capacity: int | None
+    series: str | None
+    headcount: int | None
+    headcount_companies: int | None
+    visited_company_id: int | None
+    mayor_present: bool
+    initiative_ids: list[int]
+    organizer_ids: list[int]
+    sessions: list[SessionIn]
+    counts: EventCounts
+    updated_at: datetime
+
+
+class RegistrationCreate(BaseModel):
+    """Register an existing person, or a new one given by name (and e-mail, company CVR)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: int | None = None
+    person: PersonFields | None = None
+    company_cvr: str | None = Field(
+        default=None, description="The person's company; created if new (give company_name)."
+    )
+    company_name: str | None = Field(default=None, max_length=300)
+    waitlist: bool = Field(
+        default=False, description="When the event is full, join the waiting list."
+    )
+
+    @field_validator("company_cvr")
+    @classmethod
+    def _cvr(cls, value: str | None) -> str | None:
+        return normalise_cvr(value) if value else None
+
+    @model_validator(mode="after")
+    def _who(self) -> Self:
+        if (self.person_id is None) == (self.person is None):
+            raise ValueError("give either person_id or person")
+        return self
+
+
+class RegistrationRead(Schema):
+    id: int
+    event_id: int
+    person_id: int
+    status: RegistrationStatus
+    registered_at: datetime
+    checked_in_at: datetime | None
+    waitlist_position: int | None = None
+
+
+class RegistrationDetail(RegistrationRead):
+    """With the person: personal data, for editors and admins."""
+
+    person: PersonRead
+
+
+class RegistrationUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: RegistrationStatus
+
+
+class CheckIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    person_ids: list[int] = Field(min_length=1, max_length=1000)
+
+
+class CheckInResult(BaseModel):
+    checked_in: list[int] = Field(description="Registration ids now marked attended.")
+    already: list[int] = Field(description="Registration ids that were attended already.")

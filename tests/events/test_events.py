@@ -1,0 +1,209 @@
+"""Events, registrations with capacity and a waiting list, and check-in at the door."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.events.helpers import make_company, make_event, register, valid_cvr
+from tests.helpers import assert_problem
+
+
+def _event(client: TestClient, event_id: int) -> dict[str, Any]:
+    return client.get(f"/api/v1/events/{event_id}").json()
+
+
+class TestCompanies:
+    def test_cvr_is_validated_and_normalised(self, client: TestClient) -> None:
+        company = make_company(client, cvr="DK 13 58 56 28", name="Test A/S")
+        assert company["cvr"] == "13585628"
+
+    def test_invalid_cvr_is_422_naming_the_field(self, client: TestClient) -> None:
+        body = assert_problem(
+            client.post("/api/v1/companies", json={"cvr": "13585629", "name": "X"}), 422
+        )
+        assert body["errors"][0]["field"] == "body.cvr"
+        assert "CVR" in body["errors"][0]["message"]
+
+    def test_a_cvr_is_never_duplicated(self, client: TestClient) -> None:
+        cvr = valid_cvr()
+        make_company(client, cvr=cvr)
+        assert_problem(client.post("/api/v1/companies", json={"cvr": cvr, "name": "Y"}), 409)
+
+    def test_viewers_read_companies(self, client: TestClient, viewer_client: TestClient) -> None:
+        make_company(client, name="Synlig ApS")
+        names = [c["name"] for c in viewer_client.get("/api/v1/companies").json()["items"]]
+        assert "Synlig ApS" in names
+
+
+class TestEvents:
+    def test_create_and_read(self, client: TestClient) -> None:
+        event = make_event(client, capacity=20, series="Klimaugen 2026")
+        assert event["counts"]["registered"] == 0 and event["series"] == "Klimaugen 2026"
+
+    def test_ending_before_starting_is_422(self, client: TestClient) -> None:
+        body = assert_problem(
+            client.post(
+                "/api/v1/events",
+                json={
+                    "kind": "workshop",
+                    "title": "Baglæns",
+                    "starts_at": "2026-03-10T16:00:00Z",
+                    "ends_at": "2026-03-10T15:00:00Z",
+                },
+            ),
+            422,
+        )
+        assert "ends_at" in body["detail"]
+
+    def test_a_patch_that_makes_it_end_before_it_starts_is_422(self, client: TestClient) -> None:
+        event = make_event(client)
+        etag = client.get(f"/api/v1/events/{event['id']}").headers["etag"]
+        response = client.patch(
+            f"/api/v1/events/{event['id']}",
+            json={"ends_at": "2020-01-01T00:00:00Z"},
+            headers={"If-Match": etag},
+        )
+        assert_problem(response, 422)
+
+    def test_mayor_only_on_company_visits(self, client: TestClient) -> None:
+        response = client.post(
+            "/api/v1/events",
+            json={
+                "kind": "theme_meeting",
+                "title": "x",
+                "starts_at": "2026-03-10T16:00:00Z",
+                "ends_at": "2026-03-10T17:00:00Z",
+                "mayor_present": True,
+            },
+        )
+        assert_problem(response, 422)
+
+    def test_unknown_initiative_is_422(self, client: TestClient) -> None:
+        response = client.post(
+            "/api/v1/events",
+            json={
+                "kind": "workshop",
+                "title": "x",
+                "starts_at": "2026-03-10T16:00:00Z",
+                "ends_at": "2026-03-10T17:00:00Z",
+                "initiative_ids": [99999],
+            },
+        )
+        assert assert_problem(response, 422)["errors"][0]["field"] == "initiative_ids"
+
+
+class TestRegistrations:
+    def test_register_a_new_person_with_a_new_company(self, client: TestClient) -> None:
+        event = make_event(client)
+        response = register(
+            client, event["id"], company_cvr=valid_cvr(), company_name="Ny Virksomhed ApS"
+        )
+        assert response.status_code == 201, response.text
+        assert response.json()["person"]["company_id"] is not None
+
+    def test_the_same_person_twice_is_one_registration(self, client: TestClient) -> None:
+        event = make_event(client)
+        first = register(client, event["id"])
+        person_id = first.json()["person_id"]
+        again = client.post(
+            f"/api/v1/events/{event['id']}/registrations", json={"person_id": person_id}
+        )
+        assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+        assert _event(client, event["id"])["counts"]["registered"] == 1
+
+    def test_same_email_is_the_same_person(self, client: TestClient) -> None:
+        event = make_event(client)
+        body = {"person": {"name": "Anna", "email": "anna@firma.dk"}}
+        first = client.post(f"/api/v1/events/{event['id']}/registrations", json=body)
+        body = {"person": {"name": "Anna B.", "email": "ANNA@firma.dk"}}
+        second = client.post(f"/api/v1/events/{event['id']}/registrations", json=body)
+        assert second.status_code == 200
+        assert second.json()["person_id"] == first.json()["person_id"]
+
+    def test_cancelled_event_refuses_registration(self, client: TestClient) -> None:
+        event = make_event(client, status="cancelled")
+        body = assert_problem(register(client, event["id"]), 409)
+        assert "cancelled" in body["detail"]
+
+    def test_full_event_refuses_unless_waitlist(self, client: TestClient) -> None:
+        event = make_event(client, capacity=1)
+        assert register(client, event["id"]).status_code == 201
+        body = assert_problem(register(client, event["id"]), 409)
+        assert "waitlist=true" in body["detail"]
+        waiting = register(client, event["id"], waitlist=True)
+        assert waiting.status_code == 201
+        assert waiting.json()["status"] == "waitlisted"
+        assert waiting.json()["waitlist_position"] == 1
+
+    def test_the_waiting_list_moves_up_on_cancellation(self, client: TestClient) -> None:
+        event = make_event(client, capacity=1)
+        seated = register(client, event["id"]).json()
+        first = register(client, event["id"], waitlist=True).json()
+        second = register(client, event["id"], waitlist=True).json()
+        response = client.patch(
+            f"/api/v1/events/{event['id']}/registrations/{seated['id']}",
+            json={"status": "cancelled"},
+        )
+        assert response.status_code == 200, response.text
+        rows = client.get(f"/api/v1/events/{event['id']}/registrations").json()["items"]
+        by_id = {r["id"]: r for r in rows}
+        assert by_id[first["id"]]["status"] == "registered"
+        assert by_id[second["id"]]["status"] == "waitlisted"
+        assert by_id[second["id"]]["waitlist_position"] == 1
+
+    def test_more_capacity_moves_the_waiting_list_up(self, client: TestClient) -> None:
+        event = make_event(client, capacity=1)
+        register(client, event["id"])
+        waiting = register(client, event["id"], waitlist=True).json()
+        etag = client.get(f"/api/v1/events/{event['id']}").headers["etag"]
+        client.patch(
+            f"/api/v1/events/{event['id']}", json={"capacity": 2}, headers={"If-Match": etag}
+        )
+        rows = client.get(f"/api/v1/events/{event['id']}/registrations").json()["items"]
+        assert next(r for r in rows if r["id"] == waiting["id"])["status"] == "registered"
+
+    def test_viewers_see_counts_not_people(
+        self, client: TestClient, viewer_client: TestClient
+    ) -> None:
+        event = make_event(client)
+        register(client, event["id"], name="Hemmelig Person")
+        assert_problem(viewer_client.get(f"/api/v1/events/{event['id']}/registrations"), 403)
+        seen = viewer_client.get(f"/api/v1/events/{event['id']}")
+        assert seen.json()["counts"]["registered"] == 1
+        assert "Hemmelig" not in seen.text and "@" not in seen.text
+
+
+class TestCheckIn:
+    def test_bulk_check_in_counts_participants(self, client: TestClient) -> None:
+        event = make_event(client)
+        people = [register(client, event["id"]).json()["person_id"] for _ in range(3)]
+        response = client.post(
+            f"/api/v1/events/{event['id']}/check-in", json={"person_ids": people[:2]}
+        )
+        assert response.status_code == 200, response.text
+        assert len(response.json()["checked_in"]) == 2
+        again = client.post(
+            f"/api/v1/events/{event['id']}/check-in", json={"person_ids": people[:1]}
+        )
+        assert again.json()["already"] and not again.json()["checked_in"]
+        counts = _event(client, event["id"])["counts"]
+        assert counts["attended"] == 2 and counts["participants"] == 2
+
+    def test_someone_not_registered_is_named_and_nothing_changes(self, client: TestClient) -> None:
+        event = make_event(client)
+        registered = register(client, event["id"]).json()["person_id"]
+        stranger = register(client, make_event(client)["id"]).json()["person_id"]
+        response = client.post(
+            f"/api/v1/events/{event['id']}/check-in",
+            json={"person_ids": [registered, stranger]},
+        )
+        body = assert_problem(response, 422)
+        assert str(stranger) in body["detail"]
+        assert body["errors"][0]["field"] == "person_ids[1]"
+        assert _event(client, event["id"])["counts"]["attended"] == 0
+
+    def test_door_count_and_names_are_not_added_together(self, client: TestClient) -> None:
+        event = make_event(client, headcount=40)
+        people = [register(client, event["id"]).json()["person_id"] for _ in range(3)]
+        client.post(f"/api/v1/events/{event['id']}/check-in", json={"person_ids": people})
+        assert _event(client, event["id"])["counts"]["participants"] == 40
