@@ -1,4 +1,4 @@
-"""The `erhverv` command: serve, migrate, load-plan, create-user, create-token, openapi."""
+"""The `erhverv` command: serve, migrate, load-plan, users, tokens, purge, load-demo, openapi."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -161,6 +161,50 @@ def create_token(
     token, raw = _apply("create-token", lambda session: create(session, data, created_by="cli"))
     typer.echo(f"created token {token.name!r} ({', '.join(token.scopes)}), prefix {token.prefix}")
     typer.echo(f"token (shown once): {raw}")
+
+
+@app.command()
+def purge(
+    inactive_months: Annotated[
+        int, typer.Option(help="Anonymise people with no activity for this many months.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option(help="Report who would be anonymised; change nothing.")
+    ] = False,
+) -> None:
+    """Anonymise people with no activity for N months (GDPR); each erasure is audited."""
+    from api.db import utcnow
+    from api.events.gdpr import purge_inactive
+
+    if inactive_months < 1:
+        raise _fail(f"--inactive-months must be at least 1, not {inactive_months}")
+    ids = _apply(
+        "purge",
+        lambda session: purge_inactive(session, inactive_months, utcnow().date(), dry_run=dry_run),
+    )
+    verb = "would anonymise" if dry_run else "anonymised"
+    listed = f": ids {', '.join(map(str, ids))}" if ids else ""
+    who = "person" if len(ids) == 1 else "people"
+    typer.echo(f"{verb} {len(ids)} {who} with no activity for {inactive_months} months{listed}")
+    if dry_run:
+        typer.echo("dry run: nothing was changed")
+
+
+@app.command("load-demo")
+def load_demo(
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 2026,
+    events: Annotated[int, typer.Option(help="How many demo events (30-1000).")] = 120,
+) -> None:
+    """Load a generated demonstration data set, apart from the plan's data; only once."""
+    from api.events.demo import DEMO_DOMAIN, DEMO_PREFIX
+    from api.events.demo import load_demo as load
+
+    report = _apply("load-demo", lambda session: load(session, seed=seed, events=events))
+    typer.echo(
+        f"loaded demo data (seed {seed}): {report.companies} companies, {report.people} people, "
+        f"{report.events} events ({report.held} held), {report.registrations} registrations"
+    )
+    typer.echo(f"events are titled {DEMO_PREFIX!r}…; people have e-mails @{DEMO_DOMAIN}")
 
 
 def _print_report(report: object, dry_run: bool) -> None:

@@ -45,6 +45,10 @@ class PreconditionFailedError(DomainError):
     status, slug, title = 412, "precondition-failed", "Precondition failed"
 
 
+class PayloadTooLargeError(DomainError):
+    status, slug, title = 413, "payload-too-large", "Payload too large"
+
+
 class PreconditionRequiredError(DomainError):
     status, slug, title = 428, "precondition-required", "Precondition required"
 

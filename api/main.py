@@ -14,6 +14,9 @@ from api.bootstrap import prepare_database
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
 from api.errors import install_error_handlers, problem
+from api.events.calendar_router import router as calendar_router
+from api.events.gdpr_router import router as gdpr_router
+from api.events.io_router import router as events_io_router
 from api.events.router import router as events_router
 from api.goals.router import router as goals_router
 from api.plans.router import router as plans_router
@@ -54,6 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(plans_router)
     api.include_router(goals_router)
     api.include_router(events_router)
+    api.include_router(events_io_router)
+    api.include_router(gdpr_router)
+    api.include_router(calendar_router)
     app.include_router(api)
     _add_health(app)
     _add_frontend(app, settings)

@@ -1,5 +1,6 @@
 """Imports every domain's metrics module so each registers itself with the goal registry."""
 
+from api.events import metrics as events_metrics
 from api.goals import metrics as goals_metrics
 
-__all__ = ["goals_metrics"]
+__all__ = ["events_metrics", "goals_metrics"]

@@ -1,7 +1,8 @@
 """The audit log: every create, update and delete, written in the same flush as the change.
 
 A listener on every Session writes one row per changed record, with the actor the request put
-in `session.info["actor"]`; a rolled-back change takes its audit rows with it.
+in `session.info["actor"]`; a rolled-back change takes its audit rows with it. Actions that change
+no row (a person's data exported, a person erased) are written with `record`.
 """
 
 from datetime import date, datetime
@@ -23,6 +24,30 @@ SECRET_FIELDS = {"password_hash", "token_hash"}
 
 def set_actor(session: Session, actor: Actor) -> None:
     session.info["actor"] = actor
+
+
+def record(
+    session: Session,
+    entity: str,
+    entity_id: str,
+    action: str,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Audit an action other than a create, update or delete (an export, an erasure)."""
+    actor: Actor = session.info.get("actor", SYSTEM)
+    # AuditEntry is NOT_AUDITED, so the flush listener never writes this row a second time.
+    entry = AuditEntry(
+        at=utcnow(),
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        changes=_plain(changes or {}),
+    )
+    session.add(entry)
+    return entry
 
 
 def _plain(value: Any) -> Any:

@@ -77,5 +77,5 @@ class AuditEntry(Base):
     actor_name: Mapped[str] = mapped_column(String(200))
     entity: Mapped[str] = mapped_column(String(100))
     entity_id: Mapped[str] = mapped_column(String(100))
-    action: Mapped[str] = mapped_column(String(10))
+    action: Mapped[str] = mapped_column(String(40))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)

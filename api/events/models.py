@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, Timestamped, UTCDateTime, utcnow
@@ -91,6 +91,10 @@ class Event(Base, Timestamped):
         ForeignKey("companies.id", ondelete="SET NULL")
     )
     mayor_present: Mapped[bool] = mapped_column(default=False)
+    # Set for events the plan file states; the plan file finds them again by it.
+    plan_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # The date is not fixed yet (the plan says "maj 2026"): starts_at/ends_at span the month.
+    tentative: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column()
 
     initiatives: Mapped[list["Initiative"]] = relationship(secondary=event_initiatives)

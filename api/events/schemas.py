@@ -1,10 +1,11 @@
 """Request and response models of companies, people, events and registrations."""
 
 from datetime import date, datetime
-from typing import Self
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
+from api.auth.permissions import ActorKind
 from api.common import Schema
 from api.events.cvr import normalise_cvr
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
@@ -122,6 +123,9 @@ class EventFields(BaseModel):
         default=None, description="For a company visit: the company visited."
     )
     mayor_present: bool = Field(default=False, description="For a company visit.")
+    tentative: bool = Field(
+        default=False, description="The date is not fixed yet; the times span the period."
+    )
     initiative_ids: list[int] = Field(default_factory=list)
     organizer_ids: list[int] = Field(default_factory=list)
     sessions: list[SessionIn] = Field(default_factory=list)
@@ -152,6 +156,7 @@ class EventUpdate(BaseModel):
     headcount_companies: int | None = Field(default=None, ge=0)
     visited_company_id: int | None = None
     mayor_present: bool | None = None
+    tentative: bool | None = None
     initiative_ids: list[int] | None = None
     organizer_ids: list[int] | None = None
     sessions: list[SessionIn] | None = None
@@ -193,6 +198,8 @@ class EventRead(Schema):
     headcount_companies: int | None
     visited_company_id: int | None
     mayor_present: bool
+    tentative: bool
+    plan_key: str | None = Field(description="Set for an event the plan itself states.")
     initiative_ids: list[int]
     organizer_ids: list[int]
     sessions: list[SessionIn]
@@ -258,3 +265,57 @@ class CheckIn(BaseModel):
 class CheckInResult(BaseModel):
     checked_in: list[int] = Field(description="Registration ids now marked attended.")
     already: list[int] = Field(description="Registration ids that were attended already.")
+
+
+# What GET /people/{id}/export gives: everything held about one person.
+
+
+class ExportPerson(Schema):
+    id: int
+    name: str | None
+    email: str | None
+    phone: str | None
+    company_id: int | None
+    anonymised_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ExportCompany(Schema):
+    id: int
+    cvr: str
+    name: str
+
+
+class ExportEvent(Schema):
+    id: int
+    title: str
+    kind: EventKind
+    starts_at: datetime
+    status: EventStatus
+
+
+class ExportRegistration(Schema):
+    id: int
+    status: RegistrationStatus
+    registered_at: datetime
+    checked_in_at: datetime | None
+    event: ExportEvent
+
+
+class ExportAuditEntry(Schema):
+    at: datetime
+    actor_kind: ActorKind
+    actor_name: str
+    action: str
+    changes: dict[str, Any]
+
+
+class PersonExport(Schema):
+    """Everything held about one person (GDPR art. 15)."""
+
+    generated_at: datetime
+    person: ExportPerson
+    company: ExportCompany | None
+    registrations: list[ExportRegistration]
+    audit: list[ExportAuditEntry]

@@ -235,7 +235,7 @@ def event_fields(event: Event) -> dict[str, Any]:
 
 def update_event(session: Session, event: Event, data: EventUpdate) -> Event:
     changes = data.model_dump(exclude_unset=True)
-    for name in ("kind", "title", "starts_at", "ends_at", "status", "mayor_present"):
+    for name in ("kind", "title", "starts_at", "ends_at", "status", "mayor_present", "tentative"):
         if name in changes and changes[name] is None:
             raise _invalid(name, "may not be null")
     merged = EventFields.model_validate(event_fields(event) | changes)
@@ -280,6 +280,7 @@ def event_read(event: Event, counts: Counter[str]) -> dict[str, Any]:
     return {
         **{name: getattr(event, name) for name in EventFields.model_fields},
         "id": event.id,
+        "plan_key": event.plan_key,
         "updated_at": event.updated_at,
         "sessions": event.sessions,
         "counts": {

@@ -2,12 +2,16 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from api.config import get_settings
 from api.enums import GoalKind, MeasurementSource, PlanStatus
+from api.events.models import Event
 from api.goals.models import Goal, Measurement
 from api.plans.models import ActionPlan, Initiative, Objective, Organization, Strategy, Track
 from api.plans.plan_file import (
@@ -17,6 +21,7 @@ from api.plans.plan_file import (
     MeasurementIn,
     ObjectiveIn,
     OrganizationIn,
+    PlanEventIn,
     PlanFile,
     PlanIn,
     StrategyIn,
@@ -84,6 +89,9 @@ def load_plan(session: Session, plan_file: PlanFile) -> LoadReport:
         for position, goal_in in enumerate(initiative_in.goals):
             _load_goal(session, report, plan, initiative, goal_in, position, existing_goals)
             seen_goals.add(goal_in.key)
+    by_code = {f"{i.track.number}.{i.number}": i for i in plan.initiatives}
+    for event_in in plan_file.plan.events:
+        _load_event(session, report, event_in, by_code)
     named = {(i.track, i.number) for i in plan_file.plan.initiatives}
     report.kept += [f"initiative {t}.{n}" for (t, n) in sorted(existing) if (t, n) not in named]
     report.kept += [f"goal {key}" for key in sorted(existing_goals) if key not in seen_goals]
@@ -205,6 +213,49 @@ def _load_initiative(
     return initiative
 
 
+def _local_midnight(day: date) -> datetime:
+    """The start of a day where the municipality is, in UTC: the plan's dates are local."""
+    zone = ZoneInfo(get_settings().timezone)
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def _event_span(data: PlanEventIn) -> tuple[datetime, datetime]:
+    if data.month is not None:
+        year, month = (int(part) for part in data.month.split("-"))
+        first = date(year, month, 1)
+        after = date(year + month // 12, month % 12 + 1, 1)
+        return _local_midnight(first), _local_midnight(after)
+    assert data.starts_on is not None  # the schema requires month or starts_on
+    last = data.ends_on or data.starts_on
+    return _local_midnight(data.starts_on), _local_midnight(last + timedelta(days=1))
+
+
+def _load_event(
+    session: Session, report: LoadReport, data: PlanEventIn, by_code: dict[str, Initiative]
+) -> None:
+    """Create the plan's dated events; once staff fix a tentative date, the file leaves it."""
+    event = session.scalar(select(Event).where(Event.plan_key == data.key))
+    values: dict[str, Any] = {
+        "title": data.title,
+        "kind": data.kind,
+        "description": data.description,
+        "series": data.series,
+    }
+    if event is None or event.tentative:
+        starts_at, ends_at = _event_span(data)
+        values |= {"starts_at": starts_at, "ends_at": ends_at, "tentative": data.month is not None}
+    initiatives = [by_code[data.initiative]] if data.initiative else []
+    if event is None:
+        session.add(Event(plan_key=data.key, initiatives=initiatives, **values))
+        report.count("event", "created")
+        return
+    changed = _assign(event, values)
+    if [i.id for i in event.initiatives] != [i.id for i in initiatives]:
+        event.initiatives = initiatives
+        changed = True
+    report.count("event", "updated" if changed else "unchanged")
+
+
 def goal_values(goal_in: GoalIn) -> dict[str, Any]:
     """A goal definition as column values (baseline split, targets apart)."""
     values = goal_in.model_dump(exclude={"key", "measurements", "baseline", "targets"})
@@ -320,8 +371,40 @@ def export_plan(session: Session, plan: ActionPlan) -> PlanFile:
                 )
                 for i in initiatives
             ],
+            events=_plan_events_out(session, plan),
         ),
     )
+
+
+def _plan_events_out(session: Session, plan: ActionPlan) -> list[PlanEventIn]:
+    """The plan's own dated events as the file states them (dates as staff have fixed them)."""
+    zone = ZoneInfo(get_settings().timezone)
+    codes = {i.id: i.code for i in plan.initiatives}
+    events = session.scalars(
+        select(Event).where(Event.plan_key.is_not(None)).order_by(Event.starts_at, Event.id)
+    )
+    out = []
+    for event in events:
+        starts = event.starts_at.astimezone(zone).date()
+        if starts.year != plan.year:
+            continue
+        last = (event.ends_at.astimezone(zone) - timedelta(microseconds=1)).date()
+        code = next((codes[i.id] for i in event.initiatives if i.id in codes), None)
+        assert event.plan_key is not None
+        out.append(
+            PlanEventIn(
+                key=event.plan_key,
+                title=event.title,
+                kind=event.kind,
+                description=event.description,
+                series=event.series,
+                initiative=code,
+                month=f"{starts:%Y-%m}" if event.tentative else None,
+                starts_on=None if event.tentative else starts,
+                ends_on=None if event.tentative or last == starts else last,
+            )
+        )
+    return out
 
 
 def _goal_order(goal: Goal) -> tuple[int, int]:

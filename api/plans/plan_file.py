@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from api.enums import InitiativeStatus, PlanStatus
+from api.events.enums import EventKind
 from api.goals.schemas import GOAL_KEY_PATTERN, GoalDefinition
 
 FORMAT = "erhverv-lejre-plan/1"
@@ -68,6 +69,34 @@ class InitiativeIn(FileModel):
     goals: list[GoalIn] = Field(default_factory=list)
 
 
+class PlanEventIn(FileModel):
+    """An event the plan itself dates: with a month only (tentative) or with days."""
+
+    key: str = Field(pattern=GOAL_KEY_PATTERN, max_length=100)
+    title: str = Field(min_length=1, max_length=300)
+    kind: EventKind
+    description: str = ""
+    series: str | None = Field(default=None, max_length=200)
+    initiative: str | None = Field(
+        default=None, pattern=r"^\d+\.\d+$", description="The initiative's code, e.g. '3.5'."
+    )
+    month: str | None = Field(
+        default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM: date not fixed."
+    )
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+    @model_validator(mode="after")
+    def _when(self) -> Self:
+        if (self.month is None) == (self.starts_on is None):
+            raise ValueError("give either month (date not fixed yet) or starts_on")
+        if self.month is not None and self.ends_on is not None:
+            raise ValueError("ends_on goes with starts_on, not with month")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValueError("ends_on is before starts_on")
+        return self
+
+
 class PlanIn(FileModel):
     year: int = Field(ge=1900, le=2200)
     title: str = Field(min_length=1, max_length=200)
@@ -78,6 +107,9 @@ class PlanIn(FileModel):
     approved_by: str | None = None
     goals: list[GoalIn] = Field(default_factory=list)
     initiatives: list[InitiativeIn] = Field(default_factory=list)
+    events: list[PlanEventIn] = Field(
+        default_factory=list, description="Only events the plan itself dates."
+    )
 
 
 class PlanFile(FileModel):
@@ -221,6 +253,16 @@ def check_references(plan_file: PlanFile) -> list[tuple[tuple[Any, ...], str]]:
                 problems.append(((*loc, "partners", j), f"{partner!r} is not in organizations"))
         for j, goal in enumerate(initiative.goals):
             problems += _goal_key_problem(keys, goal.key, (*loc, "goals", j, "key"))
+    codes = {f"{i.track}.{i.number}" for i in plan.initiatives}
+    event_keys: set[str] = set()
+    for i, event in enumerate(plan.events):
+        if event.initiative is not None and event.initiative not in codes:
+            problems.append(
+                (("plan", "events", i, "initiative"), f"no initiative {event.initiative}")
+            )
+        if event.key in event_keys:
+            problems.append((("plan", "events", i, "key"), f"event key {event.key!r} twice"))
+        event_keys.add(event.key)
     return problems
 
 

@@ -232,5 +232,11 @@ class TestMilestoneNotes:
 class TestMetrics:
     def test_manual_metric_is_listed(self, client: TestClient) -> None:
         metrics = client.get("/api/v1/metrics").json()
-        assert [m["key"] for m in metrics] == ["manual"]
-        assert set(metrics[0]["units"]) == {"count", "dkk", "percent"}
+        assert [m["key"] for m in metrics] == [
+            "companies_reached",
+            "company_visits",
+            "event_participants",
+            "events_held",
+            "manual",
+        ]
+        assert set(metrics[-1]["units"]) == {"count", "dkk", "percent"}

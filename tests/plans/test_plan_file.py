@@ -61,6 +61,7 @@ class TestShippedPlan:
             *(o.track.description for o in plan_file.strategy.objectives),
             *(text for g in plan.goals for text in (g.text, g.label or "", g.note or "")),
         ]
+        texts += [e.description for e in plan.events]
         for initiative in plan.initiatives:
             texts += [
                 initiative.description,
@@ -74,8 +75,15 @@ class TestShippedPlan:
 
     def test_titles_are_the_seeds_headings(self) -> None:
         seed = " ".join(SEED.read_text(encoding="utf-8").split()).casefold()
-        for initiative in parse_plan_file(SHIPPED).plan.initiatives:
-            assert initiative.title.casefold() in seed, initiative.title
+        plan = parse_plan_file(SHIPPED).plan
+        for item in [*plan.initiatives, *plan.events]:
+            assert item.title.casefold() in seed, item.title
+
+    def test_only_the_events_the_plan_dates(self) -> None:
+        events = {e.key: e for e in parse_plan_file(SHIPPED).plan.events}
+        assert events["erhvervskonference-2026"].month == "2026-05"
+        assert str(events["ivaerksaetteruge-46-2026"].starts_on) == "2026-11-09"
+        assert len(events) == 2
 
 
 class TestLoad:
