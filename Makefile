@@ -41,6 +41,7 @@ openapi: install
 bench: install
 	$(BIN)/python -m bench.progress
 	$(BIN)/python -m bench.auth_overhead
+	$(BIN)/python -m bench.events
 
 clean:
 	rm -rf $(VENV) frontend/dist .pytest_cache .ruff_cache

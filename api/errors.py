@@ -33,6 +33,11 @@ class NotFoundError(DomainError):
     status, slug, title = 404, "not-found", "Not found"
 
 
+def invalid(field: str, message: str) -> "InvalidInputError":
+    """A 422 naming the one field that is wrong."""
+    return InvalidInputError(f"{field}: {message}", errors=[{"field": field, "message": message}])
+
+
 class ConflictError(DomainError):
     status, slug, title = 409, "conflict", "Conflict"
 

@@ -19,6 +19,7 @@ from stdnum.dk import cvr as cvr_rules
 
 from api.db import utcnow
 from api.errors import ConflictError, InvalidInputError
+from api.events import contacts
 from api.events import service as svc
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
 from api.events.models import Company, Event, Person, Registration
@@ -199,7 +200,7 @@ def _companies(session: Session, rng: random.Random) -> list[Company]:
             postal_code=postal_code,
             founded_on=date(rng.randint(1990, 2025), rng.randint(1, 12), rng.randint(1, 28)),
         )
-        companies.append(svc.create_company(session, data))
+        companies.append(contacts.create_company(session, data))
     return companies
 
 

@@ -8,8 +8,7 @@ from api.auth.deps import requires
 from api.auth.permissions import Scope
 from api.common import set_etag
 from api.db import SessionDep
-from api.events import gdpr
-from api.events import service as svc
+from api.events import contacts, gdpr
 from api.events.schemas import PersonExport, PersonRead
 
 router = APIRouter(tags=["events"])
@@ -22,7 +21,7 @@ router = APIRouter(tags=["events"])
 )
 def export_person(session: SessionDep, person_id: int, response: Response) -> dict[str, Any]:
     """Everything held about a person, as a JSON download; the export is audited."""
-    person = svc.get_person(session, person_id)
+    person = contacts.get_person(session, person_id)
     response.headers["Content-Disposition"] = f'attachment; filename="person-{person.id}.json"'
     return gdpr.export_person(session, person)
 
@@ -34,6 +33,6 @@ def export_person(session: SessionDep, person_id: int, response: Response) -> di
 )
 def erase_person(session: SessionDep, person_id: int, response: Response) -> object:
     """Erase a person by anonymising them; registrations and counts stay (409 if erased)."""
-    person = gdpr.erase_person(session, svc.get_person(session, person_id))
+    person = gdpr.erase_person(session, contacts.get_person(session, person_id))
     set_etag(response, person.version)
     return person

@@ -9,6 +9,7 @@ from api.auth.deps import requires
 from api.auth.permissions import Scope
 from api.common import IfMatch, Page, PageDep, check_if_match, paginate, set_etag
 from api.db import SessionDep
+from api.events import contacts, registrations
 from api.events import service as svc
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
 from api.events.models import Company, Event, Person
@@ -39,7 +40,7 @@ def list_companies(
     search: Annotated[str | None, Query(description="Part of the name or CVR.")] = None,
 ) -> dict:
     """List companies by name."""
-    return paginate(session, svc.list_companies_query(search), page, Company.updated_at)
+    return paginate(session, contacts.list_companies_query(search), page, Company.updated_at)
 
 
 @router.post(
@@ -50,7 +51,7 @@ def list_companies(
 )
 def create_company(session: SessionDep, data: CompanyCreate, response: Response) -> object:
     """Add a company by its CVR number (validated; a CVR is registered once)."""
-    company = svc.create_company(session, data)
+    company = contacts.create_company(session, data)
     response.headers["Location"] = f"/api/v1/companies/{company.id}"
     set_etag(response, company.version)
     return company
@@ -61,7 +62,7 @@ def create_company(session: SessionDep, data: CompanyCreate, response: Response)
 )
 def get_company(session: SessionDep, company_id: int, response: Response) -> object:
     """Get one company."""
-    company = svc.get_company(session, company_id)
+    company = contacts.get_company(session, company_id)
     set_etag(response, company.version)
     return company
 
@@ -77,9 +78,9 @@ def update_company(
     if_match: IfMatch = None,
 ) -> object:
     """Change a company's details (If-Match required; the CVR number stays)."""
-    company = svc.get_company(session, company_id)
+    company = contacts.get_company(session, company_id)
     check_if_match(if_match, company.version)
-    svc.update_company(session, company, data)
+    contacts.update_company(session, company, data)
     set_etag(response, company.version)
     return company
 
@@ -93,7 +94,7 @@ def list_people(
     search: Annotated[str | None, Query(description="Part of the name or e-mail.")] = None,
 ) -> dict:
     """List people (personal data: editors and admins)."""
-    return paginate(session, svc.list_people_query(search), page, Person.updated_at)
+    return paginate(session, contacts.list_people_query(search), page, Person.updated_at)
 
 
 @router.post(
@@ -104,7 +105,7 @@ def list_people(
 )
 def create_person(session: SessionDep, data: PersonCreate, response: Response) -> object:
     """Add a person."""
-    person = svc.create_person(session, data)
+    person = contacts.create_person(session, data)
     response.headers["Location"] = f"/api/v1/people/{person.id}"
     set_etag(response, person.version)
     return person
@@ -115,7 +116,7 @@ def create_person(session: SessionDep, data: PersonCreate, response: Response) -
 )
 def get_person(session: SessionDep, person_id: int, response: Response) -> object:
     """Get one person (personal data)."""
-    person = svc.get_person(session, person_id)
+    person = contacts.get_person(session, person_id)
     set_etag(response, person.version)
     return person
 
@@ -133,9 +134,9 @@ def update_person(
     if_match: IfMatch = None,
 ) -> object:
     """Change a person's details (If-Match required)."""
-    person = svc.get_person(session, person_id)
+    person = contacts.get_person(session, person_id)
     check_if_match(if_match, person.version)
-    svc.update_person(session, person, data)
+    contacts.update_person(session, person, data)
     set_etag(response, person.version)
     return person
 
@@ -227,8 +228,8 @@ def list_registrations(
 ) -> dict:
     """The event's registrations with the people (personal data), in order of registering."""
     event = svc.get_event(session, event_id)
-    body = paginate(session, svc.list_registrations_query(event, status), page)
-    places = svc.waitlist_positions(session, event)
+    body = paginate(session, registrations.list_registrations_query(event, status), page)
+    places = registrations.waitlist_positions(session, event)
     body["items"] = [
         RegistrationDetail.model_validate(r).model_copy(
             update={"waitlist_position": places.get(r.id)}
@@ -250,11 +251,11 @@ def register(
 ) -> RegistrationDetail:
     """Register a person; the same person again returns the existing registration (200)."""
     event = svc.get_event(session, event_id)
-    registration, created = svc.register(session, event, data)
+    registration, created = registrations.register(session, event, data)
     if not created:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/api/v1/events/{event.id}/registrations/{registration.id}"
-    places = svc.waitlist_positions(session, event)
+    places = registrations.waitlist_positions(session, event)
     return RegistrationDetail.model_validate(registration).model_copy(
         update={"waitlist_position": places.get(registration.id)}
     )
@@ -270,8 +271,8 @@ def update_registration(
 ) -> object:
     """Mark attended, no-show or cancelled; a freed seat goes to the waiting list's first."""
     event = svc.get_event(session, event_id)
-    registration = svc.get_registration(session, event, registration_id)
-    return svc.set_registration_status(session, event, registration, data.status)
+    registration = registrations.get_registration(session, event, registration_id)
+    return registrations.set_registration_status(session, event, registration, data.status)
 
 
 @router.post(
@@ -282,5 +283,5 @@ def update_registration(
 def check_in(session: SessionDep, event_id: int, data: CheckIn) -> CheckInResult:
     """Check people in at the door, one or many; all or nothing."""
     event = svc.get_event(session, event_id)
-    checked, already = svc.check_in(session, event, data.person_ids)
+    checked, already = registrations.check_in(session, event, data.person_ids)
     return CheckInResult(checked_in=checked, already=already)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from api.errors import ConflictError, DomainError, InvalidInputError, PayloadTooLargeError
-from api.events import service as svc
+from api.events import registrations
 from api.events.enums import EventStatus, RegistrationStatus
 from api.events.models import Event, Person, Registration
 from api.events.schemas import RegistrationCreate
@@ -251,13 +251,13 @@ def import_signups(
 
 def _existing_registrations(session: Session, event: Event) -> dict[Key, Registration]:
     """The event's registrations by e-mail and by name + CVR, to spot a re-import."""
-    registrations = session.scalars(
+    existing = session.scalars(
         select(Registration)
         .where(Registration.event_id == event.id)
         .options(selectinload(Registration.person).selectinload(Person.company))
     )
     index: dict[Key, Registration] = {}
-    for registration in registrations:
+    for registration in existing:
         person = registration.person
         if person.anonymised_at is not None:
             continue  # an erased person is never matched again
@@ -353,7 +353,7 @@ def _register(
         data = RegistrationCreate(person_id=before.person_id, waitlist=True)
     try:
         with session.begin_nested():
-            registration, _ = svc.register(session, run.event, data)
+            registration, _ = registrations.register(session, run.event, data)
     except DomainError as exc:
         return _rejected(number, name, _domain_messages(run, exc))
     waiting = registration.status is RegistrationStatus.waitlisted
