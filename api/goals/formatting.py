@@ -1,6 +1,7 @@
 """Danish (da-DK) formatting of goal values for explanations and reports."""
 
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date
 
@@ -28,6 +29,7 @@ def format_value(value: float, unit: Unit | None) -> str:
     return number
 
 
+@lru_cache(maxsize=512)  # one evaluation date is formatted for every goal of a plan
 def format_day(day: date) -> str:
     """2026-11-26 → '26. nov. 2026'."""
     return format_date(day, format="d. MMM y", locale=LOCALE)

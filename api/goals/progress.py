@@ -4,7 +4,7 @@ A fixed number of SQL statements per call, whatever the number of goals: the pla
 selectinload, one query for measurements, one per metric in use.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -189,11 +189,8 @@ def _actual(values: _Values, goal_id: int, year: int) -> tuple[float | None, str
 
 
 def _summary(goals: Iterable[GoalProgress]) -> StatusCounts:
-    counts = StatusCounts()
-    for goal in goals:
-        setattr(counts, goal.status, getattr(counts, goal.status) + 1)
-        counts.total += 1
-    return counts
+    counts = Counter(goal.status for goal in goals)
+    return StatusCounts(**counts, total=sum(counts.values()))
 
 
 def _latest_notes(session: Session, goal_ids: list[int]) -> dict[int, MilestoneNote]:
