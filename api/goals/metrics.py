@@ -3,10 +3,11 @@
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import cache
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Select, extract, func, select
+from sqlalchemy import Result, Select, bindparam, extract, func, select
 from sqlalchemy.orm import Session
 
 from api.enums import Unit
@@ -34,11 +35,9 @@ def newest_in_period(measurements: Iterable[R], start: date, end: date) -> R | N
     return next((m for m in measurements if start <= m.measured_on <= end), None)
 
 
-def newest_per_year_query(goal_ids: Sequence[int], until: date) -> Select[Any]:
-    """The newest measurement of each goal in each calendar year, up to `until`.
-
-    The database picks them (a window function), so years of history never travel to Python.
-    """
+@cache
+def _newest_per_year_statement() -> Select[Any]:
+    """Built once: constructing a windowed statement costs more than the rest of a call."""
     year = extract("year", Measurement.measured_on)
     ranked = (
         select(
@@ -52,7 +51,10 @@ def newest_per_year_query(goal_ids: Sequence[int], until: date) -> Select[Any]:
             .over(partition_by=(Measurement.goal_id, year), order_by=NEWEST_FIRST)
             .label("rank"),
         )
-        .where(Measurement.goal_id.in_(goal_ids), Measurement.measured_on <= until)
+        .where(
+            Measurement.goal_id.in_(bindparam("goal_ids", expanding=True)),
+            Measurement.measured_on <= bindparam("until"),
+        )
         .subquery()
     )
     return select(
@@ -63,6 +65,16 @@ def newest_per_year_query(goal_ids: Sequence[int], until: date) -> Select[Any]:
         ranked.c.comment,
         ranked.c.entered_by,
     ).where(ranked.c.rank == 1)
+
+
+def newest_per_year(session: Session, goal_ids: Sequence[int], until: date) -> Result[Any]:
+    """The newest measurement of each goal in each calendar year, up to `until`.
+
+    The database picks them (a window function), so years of history never travel to Python.
+    """
+    return session.execute(
+        _newest_per_year_statement(), {"goal_ids": list(goal_ids), "until": until}
+    )
 
 
 class NoParams(BaseModel):

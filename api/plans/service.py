@@ -38,15 +38,14 @@ def get_strategy(session: Session, strategy_id: int) -> Strategy:
     return strategy
 
 
-def tracks_of(session: Session, strategy_id: int, *, with_objective: bool = True) -> list[Track]:
+def tracks_of(session: Session, strategy_id: int) -> list[Track]:
     query = (
         select(Track)
         .join(Track.objective)
         .where(Objective.strategy_id == strategy_id)
+        .options(selectinload(Track.objective))
         .order_by(Track.number)
     )
-    if with_objective:
-        query = query.options(selectinload(Track.objective))
     return list(session.scalars(query))
 
 
@@ -66,22 +65,6 @@ def get_plan(session: Session, year: int, *, full: bool = False) -> ActionPlan:
             selectinload(ActionPlan.goals).selectinload(Goal.targets),
         )
     plan = session.scalar(query)
-    if plan is None:
-        raise NotFoundError(f"No action plan for {year}.")
-    return plan
-
-
-def get_plan_tree(session: Session, year: int) -> ActionPlan:
-    """The plan with its initiatives (and their tracks) and goals: what progress reads, and
-    nothing more, in three statements."""
-    plan = session.scalar(
-        select(ActionPlan)
-        .where(ActionPlan.year == year)
-        .options(
-            selectinload(ActionPlan.initiatives).joinedload(Initiative.track),
-            selectinload(ActionPlan.goals),
-        )
-    )
     if plan is None:
         raise NotFoundError(f"No action plan for {year}.")
     return plan
