@@ -19,6 +19,7 @@ from api.events.gdpr_router import router as gdpr_router
 from api.events.io_router import router as events_io_router
 from api.events.router import router as events_router
 from api.goals.router import router as goals_router
+from api.grants.router import router as grants_router
 from api.plans.router import router as plans_router
 from api.security_headers import SecurityHeadersMiddleware
 
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(events_io_router)
     api.include_router(gdpr_router)
     api.include_router(calendar_router)
+    api.include_router(grants_router)
     app.include_router(api)
     _add_health(app)
     _add_frontend(app, settings)

@@ -2,5 +2,6 @@
 
 from api.events import metrics as events_metrics
 from api.goals import metrics as goals_metrics
+from api.grants import metrics as grants_metrics
 
-__all__ = ["events_metrics", "goals_metrics"]
+__all__ = ["events_metrics", "goals_metrics", "grants_metrics"]

@@ -8,6 +8,15 @@ from api.auth import models as auth_models
 from api.db import Base
 from api.events import models as events_models
 from api.goals import models as goals_models
+from api.grants import models as grants_models
 from api.plans import models as plans_models
 
-__all__ = ["Base", "auth_audit", "auth_models", "events_models", "goals_models", "plans_models"]
+__all__ = [
+    "Base",
+    "auth_audit",
+    "auth_models",
+    "events_models",
+    "goals_models",
+    "grants_models",
+    "plans_models",
+]

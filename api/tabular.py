@@ -7,17 +7,21 @@ data row below it row 2, blank rows counted but not returned.
 """
 
 import codecs
+import contextlib
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from openpyxl import load_workbook
 
 DEFAULT_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+_HEAD_BYTES = 8192  # enough of the start to tell the format
+_CHUNK_BYTES = 1024 * 1024  # what the encoding check reads at a time
 CSV_DELIMITERS = ";,\t"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Formats people upload by mistake, named so the message can say what the file is.
@@ -73,7 +77,7 @@ class Table:
 
 
 def read_table(
-    data: bytes,
+    data: bytes | IO[bytes],
     *,
     filename: str | None = None,
     content_type: str | None = None,
@@ -84,10 +88,11 @@ def read_table(
 ) -> Table:
     """Read a CSV or XLSX upload; columns are matched by alias or the explicit mapping.
 
-    `aliases` maps each of our field names to the headers that mean it (case and surrounding
-    space ignored; the field name itself always counts); `mapping` names the file's header for a
-    field explicitly and wins over the aliases. Columns that match no field keep their
-    normalised header as key.
+    `data` is the file's bytes or a seekable binary file; a file is streamed, so a large upload
+    is never held in memory whole. `aliases` maps each of our field names to the headers that
+    mean it (case and surrounding space ignored; the field name itself always counts);
+    `mapping` names the file's header for a field explicitly and wins over the aliases.
+    Columns that match no field keep their normalised header as key.
     """
     raw = read_raw_rows(
         data, filename=filename, content_type=content_type, max_uncompressed=max_uncompressed
@@ -100,35 +105,40 @@ def read_table(
 
 
 def read_raw_rows(
-    data: bytes,
+    data: bytes | IO[bytes],
     *,
     filename: str | None = None,
     content_type: str | None = None,
     max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
 ) -> RawRows:
     """Every row of the file (blank ones too) as (row number, stripped cell texts)."""
-    if detect_format(data, filename=filename, content_type=content_type) == "xlsx":
-        return xlsx_rows(data, max_uncompressed=max_uncompressed)
-    return csv_rows(data)
+    file = io.BytesIO(data) if isinstance(data, bytes) else data
+    file.seek(0)
+    head = file.read(_HEAD_BYTES)
+    file.seek(0)
+    kind = detect_format(head, filename=filename, content_type=content_type)
+    if kind == "xlsx":
+        return xlsx_rows(file, max_uncompressed=max_uncompressed)
+    return csv_rows(file)
 
 
 def detect_format(
-    data: bytes, *, filename: str | None = None, content_type: str | None = None
+    head: bytes, *, filename: str | None = None, content_type: str | None = None
 ) -> FileFormat:
-    """CSV or XLSX, judged by the content; the name and type only sharpen the message."""
-    if not data.strip():
+    """CSV or XLSX, judged by the content's first bytes; the name and type sharpen the message."""
+    if not head.strip() and len(head) < _HEAD_BYTES:
         raise TabularError("The file is empty.")
-    if data.startswith(b"PK\x03\x04"):
+    if head.startswith(b"PK\x03\x04"):
         return "xlsx"  # a zip archive; an XLSX named .csv is still an XLSX
     for signature, kind in _SIGNATURES.items():
-        if data.startswith(signature):
+        if head.startswith(signature):
             raise TabularError(f"The file is neither CSV nor XLSX: it looks like {kind}.")
     claims_xlsx = (filename or "").lower().endswith((".xlsx", ".xlsm")) or (
         content_type or ""
     ).startswith(XLSX_CONTENT_TYPE)
     if claims_xlsx:
         raise TabularError("The file is called an XLSX workbook but is not one (not a zip).")
-    if b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS):
+    if b"\x00" in head and not head.startswith(_UTF16_BOMS):
         raise TabularError("The file is neither CSV nor XLSX: it holds binary data.")
     return "csv"
 
@@ -136,20 +146,40 @@ def detect_format(
 # ----------------------------------------------------------------------------------- CSV
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, the two encodings Danish tools write."""
-    if data.startswith(_UTF16_BOMS):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
+def detect_encoding(file: IO[bytes]) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, the two encodings Danish tools write.
+
+    Decided by one pass over the file in chunks (a byte that is not UTF-8 may come late), after
+    which the file is back at its start.
+    """
+    file.seek(0)
+    head = file.read(4)
+    file.seek(0)
+    if head.startswith(_UTF16_BOMS):
+        return "utf-16"
+    encoding = "utf-8-sig"
+    for candidate in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(candidate)()
+        try:
+            while chunk := file.read(_CHUNK_BYTES):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            file.seek(0)
+            continue
+        encoding = candidate
+        break
+    else:
         raise TabularError(
             "The file is neither UTF-8 nor Windows-1252 text; save it as CSV (UTF-8)."
-        ) from None
+        )
+    file.seek(0)
+    return encoding
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes as text in the encoding `detect_encoding` finds."""
+    return data.decode(detect_encoding(io.BytesIO(data)))
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -166,16 +196,30 @@ def sniff_delimiter(header_line: str) -> str:
     return best
 
 
-def csv_rows(data: bytes) -> RawRows:
-    """The rows of a CSV file; `sep=;` on the first line (as Excel writes it) is honoured."""
-    text = decode_text(data)
-    first_line, _, rest = text.partition("\n")
-    hint = first_line.strip()
-    if hint.lower().startswith("sep=") and len(hint) == 5:
-        delimiter, text = hint[4], rest  # Excel hides this line, so it is no row either
-    else:
-        delimiter = sniff_delimiter(_first_nonblank_line(text))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def csv_rows(file: IO[bytes]) -> RawRows:
+    """The rows of a CSV file, streamed; `sep=;` on the first line (as Excel writes it) is
+    honoured."""
+    text = io.TextIOWrapper(file, encoding=detect_encoding(file), newline="")
+    try:
+        lines = iter(text)
+        first = next(lines, "")
+        hint = first.strip()
+        if hint.lower().startswith("sep=") and len(hint) == 5:
+            delimiter, peeked = hint[4], []  # Excel hides this line, so it is no row either
+        else:
+            peeked = [first]
+            while peeked[-1] and not peeked[-1].strip():  # blank lines before the header
+                peeked.append(next(lines, ""))
+            delimiter = sniff_delimiter(peeked[-1].strip())
+        yield from _csv_records(itertools.chain(filter(None, peeked), lines), delimiter)
+    finally:
+        # The caller owns the file: the wrapper must not close it (unless it is gone already).
+        with contextlib.suppress(ValueError):
+            text.detach()
+
+
+def _csv_records(lines: Iterable[str], delimiter: str) -> RawRows:
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         # A record is one spreadsheet row even when a quoted cell spans several lines.
         for number, record in enumerate(reader, start=1):
@@ -184,17 +228,13 @@ def csv_rows(data: bytes) -> RawRows:
         raise TabularError(f"Row {reader.line_num}: the CSV is malformed ({exc}).") from None
 
 
-def _first_nonblank_line(text: str) -> str:
-    return next((line for line in text.splitlines() if line.strip()), "")
-
-
 # ---------------------------------------------------------------------------------- XLSX
 
 
-def check_archive(data: bytes, max_uncompressed: int) -> None:
+def check_archive(file: IO[bytes], max_uncompressed: int) -> None:
     """Refuse what is no zip, or unpacks to more than the limit (a zip bomb)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(file) as archive:
             size = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise TabularError("The file is not a valid XLSX workbook (a damaged zip).") from None
@@ -210,11 +250,12 @@ def _size(n: int) -> str:
     return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} bytes"
 
 
-def xlsx_rows(data: bytes, *, max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED) -> RawRows:
-    """The rows of the workbook's first sheet, as text."""
-    check_archive(data, max_uncompressed)
+def xlsx_rows(file: IO[bytes], *, max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED) -> RawRows:
+    """The rows of the workbook's first sheet, as text, read row by row (openpyxl read-only)."""
+    check_archive(file, max_uncompressed)
+    file.seek(0)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception:
         # openpyxl raises many kinds (KeyError, InvalidFileException, XML errors) for a zip
         # that is no workbook; to the user they all mean the same.

@@ -115,7 +115,8 @@ def _write_audit(session: Session, _flush: UOWTransaction) -> None:
         ("delete", session.deleted),
     ):
         for obj in objects:
-            if isinstance(obj, NOT_AUDITED):
+            # A model audits itself by `record` when it sets `__audited__ = False`.
+            if isinstance(obj, NOT_AUDITED) or not getattr(obj, "__audited__", True):
                 continue
             if action == "update" and not session.is_modified(obj, include_collections=True):
                 continue

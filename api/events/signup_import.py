@@ -6,29 +6,23 @@ flush); a real import applies exactly the rows it reports as accepted, in the re
 transaction.
 """
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice
-from typing import IO, Any, TypeVar
+from typing import IO, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from api.errors import ConflictError, DomainError, InvalidInputError, PayloadTooLargeError
+from api import imports
+from api.errors import ConflictError, DomainError, InvalidInputError
 from api.events import registrations
 from api.events.enums import EventStatus, RegistrationStatus
 from api.events.models import Event, Person, Registration
 from api.events.schemas import RegistrationCreate
-from api.tabular import (
-    Table,
-    TabularError,
-    TabularMappingError,
-    TabularTooLargeError,
-    read_table,
-)
+from api.tabular import Table, TabularError, read_table
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Far above any event's sign-up list; a bigger file is the wrong file, and each row is a
@@ -112,49 +106,12 @@ class SignupImportReport(BaseModel):
 
 def read_upload(file: IO[bytes], limit: int = MAX_UPLOAD_BYTES) -> bytes:
     """The uploaded bytes; 413 over the limit."""
-    data = file.read(limit + 1)
-    if len(data) > limit:
-        raise PayloadTooLargeError(
-            f"The file is larger than {limit // (1024 * 1024)} MB; split it into several files.",
-            errors=[{"field": "file", "message": "too large"}],
-        )
-    return data
+    return imports.read_upload(file, limit)
 
 
 def parse_mapping(text: str | None) -> dict[str, str] | None:
     """The optional form field `mapping`: JSON {"our_field": "Their Header"}."""
-    if not text or not text.strip():
-        return None
-    try:
-        mapping = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _mapping_error(f"not valid JSON ({exc.msg})") from None
-    if not isinstance(mapping, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
-    ):
-        raise _mapping_error('give an object of texts, e.g. {"name": "Deltager"}')
-    unknown = sorted(set(mapping) - set(ALIASES))
-    if unknown:
-        raise _mapping_error(f"unknown fields {unknown}; fields are {', '.join(ALIASES)}")
-    return mapping
-
-
-def _mapping_error(message: str) -> InvalidInputError:
-    return InvalidInputError(
-        f"mapping: {message}", errors=[{"field": "mapping", "message": message}]
-    )
-
-
-def _file_error(exc: TabularError) -> DomainError:
-    """A file that cannot be read, as the problem the client gets (413 or 422)."""
-    error: dict[str, Any] = {"field": "mapping" if isinstance(exc, TabularMappingError) else "file"}
-    if exc.row is not None:
-        error["row"] = exc.row
-    if exc.column is not None:
-        error["column"] = exc.column
-    error["message"] = str(exc)
-    kind = PayloadTooLargeError if isinstance(exc, TabularTooLargeError) else InvalidInputError
-    return kind(str(exc), errors=[error])
+    return imports.parse_mapping(text, ALIASES)
 
 
 def read_signups(
@@ -172,17 +129,14 @@ def read_signups(
         _check_name_columns(table)
         rows = list(islice(table.rows, MAX_ROWS + 1))
     except TabularError as exc:
-        raise _file_error(exc) from None
+        raise imports.file_error(exc) from None
     if len(rows) > MAX_ROWS:
         message = f"The file has more than {MAX_ROWS} rows; split it into several files."
         raise InvalidInputError(
             message, errors=[{"field": "file", "row": rows[-1][0], "message": message}]
         )
     if not rows:
-        message = "The file has a header but no rows below it."
-        raise InvalidInputError(
-            message, errors=[{"field": "file", "row": table.header_row + 1, "message": message}]
-        )
+        raise imports.no_rows_error(table.header_row)
     return table, rows
 
 

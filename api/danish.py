@@ -1,0 +1,44 @@
+"""Numbers and dates as Danish spreadsheets write them, read strictly.
+
+Used by every import: a value that could be read two ways is read the Danish way ("1.500" is
+fifteen hundred), and one that fits no reading is refused with a message saying why.
+"""
+
+import re
+from datetime import date, datetime
+
+from babel.numbers import NumberFormatError, parse_decimal
+
+# Currency marks around an amount: "1.500 kr.", "kr. 1.500", "DKK 1.500", "1.500,-".
+_CURRENCY = re.compile(r"^(?:kr\.?|dkk)\s*|\s*(?:kr\.?|dkk|,-)$", re.IGNORECASE)
+_SPACES = re.compile(r"[\s\u00a0\u202f]")  # thousands may be spaced, also by (narrow) no-break
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
+
+
+def parse_amount(text: str) -> float:
+    """'2.242.000', '2.242.000,50', '1.500 kr.', '1 500', or an English '2,242,000.50'."""
+    cleaned = _SPACES.sub("", _CURRENCY.sub("", text.strip()))
+    if not cleaned:
+        raise ValueError("the amount is empty")
+    # Danish first; English only where the Danish reading is impossible ("1500.50").
+    for locale in ("da_DK", "en_US"):
+        try:
+            return float(parse_decimal(cleaned, locale=locale, strict=True))
+        except NumberFormatError:
+            continue
+    raise ValueError(f"{text!r} is not an amount (write e.g. 2.242.000 or 2.242.000,50)")
+
+
+def parse_date(text: str) -> date:
+    """'15-03-2026', '15.03.2026', '15/03/2026' or ISO '2026-03-15' (a timestamp's day too)."""
+    value = text.strip()
+    for form in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, form).date()
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(value).date()  # an XLSX date-time cell
+    except ValueError:
+        pass
+    raise ValueError(f"{text!r} is not a date (write e.g. 15-03-2026 or 2026-03-15)")

@@ -1,0 +1,1 @@
+"""Grant inflows from Erhvervshus Sjælland: programmes, grants, and their import."""

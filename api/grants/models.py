@@ -1,0 +1,88 @@
+"""Grant programmes, grants and the record of each import."""
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.db import Base, Timestamped, UTCDateTime, Value, utcnow
+from api.enums import db_enum
+from api.events.models import Company
+from api.grants.enums import GrantTheme
+
+HUB = "Erhvervshus Sjælland"
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
+
+
+def programme_key(name: str) -> str:
+    """'SMV: Digital', 'smv digital' and 'SMV:Digital' are one programme."""
+    return _NOT_ALPHANUMERIC.sub("", name.casefold())
+
+
+class GrantProgramme(Base, Timestamped):
+    """A programme grants are given under (SMV:Grøn …), with its operator and theme."""
+
+    __tablename__ = "grant_programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    # Spelling-insensitive key ("SMV: Digital" = "smv digital"), so files match one programme.
+    match_key: Mapped[str] = mapped_column(String(100), unique=True)
+    operator: Mapped[str] = mapped_column(String(200), default=HUB)
+    theme: Mapped[GrantTheme] = mapped_column(db_enum(GrantTheme, "grant_theme"))
+    description: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class GrantImport(Base):
+    """One applied import: the file, who sent it, when, its counts and its rows' errors."""
+
+    __tablename__ = "grant_imports"
+    # Audited once, with its counts, when the import is done (`importer.finish`).
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_kind: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column()
+    actor_name: Mapped[str] = mapped_column(String(200))
+    rows: Mapped[int] = mapped_column(Integer)
+    created: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    duplicate: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    # [{"row": 7, "field": "cvr", "column": "CVR-nr.", "message": "…"}], the first ERRORS_KEPT.
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class Grant(Base, Timestamped):
+    """Money a company got under a programme, as the hub reports it."""
+
+    __tablename__ = "grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The hub's own reference; rows without one are known by company, programme and date.
+    reference: Mapped[str | None] = mapped_column(String(100), unique=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="RESTRICT"))
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("grant_programmes.id", ondelete="RESTRICT"), index=True
+    )
+    amount: Mapped[float] = mapped_column(Value)
+    granted_on: Mapped[date] = mapped_column(index=True)
+    # The import that last created or changed the grant.
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("grant_imports.id", ondelete="SET NULL"), index=True
+    )
+
+    company: Mapped[Company] = relationship()
+    programme: Mapped[GrantProgramme] = relationship()
+
+    __table_args__ = (Index("ix_grants_natural_key", "company_id", "programme_id", "granted_on"),)

@@ -1,0 +1,200 @@
+"""HTTP layer of grants: programmes, grants, the import and its record, the summary."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+
+from api.auth.deps import requires
+from api.auth.permissions import Scope
+from api.common import IfMatch, Page, PageDep, check_if_match, paginate, set_etag
+from api.db import SessionDep
+from api.deps import today
+from api.grants import importer
+from api.grants import service as svc
+from api.grants.enums import GrantTheme
+from api.grants.models import Grant, GrantImport
+from api.grants.schemas import (
+    GrantImportReport,
+    GrantRead,
+    GrantSummary,
+    GroupBy,
+    ImportRead,
+    ImportSummary,
+    ProgrammeCreate,
+    ProgrammeRead,
+    ProgrammeUpdate,
+    RowsListed,
+)
+from api.imports import parse_mapping
+
+router = APIRouter(tags=["grants"])
+
+_PROBLEM = {"description": "Problem", "content": {"application/problem+json": {}}}
+Year = Annotated[int | None, Query(ge=1900, le=2200, description="Granted in this year.")]
+ProgrammeId = Annotated[int | None, Query(description="Under this programme.")]
+Theme = Annotated[GrantTheme | None, Query(description="Under a programme of this theme.")]
+
+
+# ---------------------------------------------------------------------------- programmes
+
+
+@router.get(
+    "/grants/programmes",
+    response_model=list[ProgrammeRead],
+    dependencies=[requires(Scope.read)],
+)
+def list_programmes(session: SessionDep) -> object:
+    """The grant programmes by name (SMV:Grøn, SMV:Digital …)."""
+    return svc.list_programmes(session)
+
+
+@router.post(
+    "/grants/programmes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProgrammeRead,
+    responses={409: _PROBLEM},
+    dependencies=[requires(Scope.write)],
+)
+def create_programme(session: SessionDep, data: ProgrammeCreate, response: Response) -> object:
+    """Add a programme, so grants under it can be imported."""
+    programme = svc.create_programme(session, data)
+    response.headers["Location"] = f"/api/v1/grants/programmes/{programme.id}"
+    set_etag(response, programme.version)
+    return programme
+
+
+@router.get(
+    "/grants/programmes/{programme_id}",
+    response_model=ProgrammeRead,
+    dependencies=[requires(Scope.read)],
+)
+def get_programme(session: SessionDep, programme_id: int, response: Response) -> object:
+    """Get one programme."""
+    programme = svc.get_programme(session, programme_id)
+    set_etag(response, programme.version)
+    return programme
+
+
+@router.patch(
+    "/grants/programmes/{programme_id}",
+    response_model=ProgrammeRead,
+    responses={409: _PROBLEM, 412: _PROBLEM, 428: _PROBLEM},
+    dependencies=[requires(Scope.write)],
+)
+def update_programme(
+    session: SessionDep,
+    programme_id: int,
+    data: ProgrammeUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> object:
+    """Change a programme's name, operator, theme or description (If-Match required)."""
+    programme = svc.get_programme(session, programme_id)
+    check_if_match(if_match, programme.version)
+    svc.update_programme(session, programme, data)
+    set_etag(response, programme.version)
+    return programme
+
+
+# ------------------------------------------------------------------------------- imports
+
+
+@router.post(
+    "/grants/imports",
+    response_model=GrantImportReport,
+    responses={413: _PROBLEM, 409: _PROBLEM, 422: _PROBLEM},
+    dependencies=[requires(Scope.grants_write)],
+)
+def import_grants(
+    session: SessionDep,
+    file: Annotated[UploadFile, File(description="The hub's figures: CSV or XLSX, at most 50 MB.")],
+    mapping: Annotated[
+        str | None,
+        Form(description='JSON naming your headers, e.g. {"amount": "Tilsagn i kr."}.'),
+    ] = None,
+    dry_run: Annotated[bool, Query(description="Report what would happen; write nothing.")] = False,
+    rows: Annotated[
+        RowsListed,
+        Query(description="List every row, or only rejected, duplicate and changed ones."),
+    ] = RowsListed.all,
+) -> Response:
+    """Import grants from the hub's spreadsheet, reporting each row's outcome.
+
+    Rows are known by the hub's reference, or by CVR, programme and date where there is none;
+    sending a file again changes nothing. Without `dry_run` the accepted rows are applied in
+    one transaction and the import is recorded (`GET /grants/imports`).
+    """
+    columns = parse_mapping(mapping, importer.ALIASES)
+    upload = importer.read_grants_table(
+        file.file, filename=file.filename, content_type=file.content_type, mapping=columns
+    )
+    report, row_dicts = importer.import_grants(
+        session,
+        upload,
+        dry_run=dry_run,
+        keep_rows=rows is RowsListed.all,
+        today=today(),
+    )
+    return Response(report.render(row_dicts), media_type="application/json")
+
+
+@router.get(
+    "/grants/imports",
+    response_model=Page[ImportSummary],
+    dependencies=[requires(Scope.read)],
+)
+def list_imports(session: SessionDep, page: PageDep) -> dict:
+    """The applied imports, newest first: file, who, when and counts."""
+    return paginate(session, svc.list_imports_query(), page, GrantImport.imported_at)
+
+
+@router.get(
+    "/grants/imports/{import_id}",
+    response_model=ImportRead,
+    dependencies=[requires(Scope.read)],
+)
+def get_import(session: SessionDep, import_id: int) -> object:
+    """One import with the errors of its rejected and duplicate rows."""
+    return svc.get_import(session, import_id)
+
+
+# -------------------------------------------------------------------------------- grants
+
+
+@router.get(
+    "/grants/summary",
+    response_model=GrantSummary,
+    dependencies=[requires(Scope.read)],
+)
+def grant_summary(
+    session: SessionDep,
+    group_by: Annotated[GroupBy, Query(description="Group by year, programme, theme or company.")],
+    year: Year = None,
+    programme_id: ProgrammeId = None,
+    theme: Theme = None,
+) -> GrantSummary:
+    """Amounts granted, grants and distinct companies by group, with the total."""
+    return svc.summary(session, group_by, year=year, programme_id=programme_id, theme=theme)
+
+
+@router.get("/grants", response_model=Page[GrantRead], dependencies=[requires(Scope.read)])
+def list_grants(
+    session: SessionDep,
+    page: PageDep,
+    year: Year = None,
+    programme_id: ProgrammeId = None,
+    theme: Theme = None,
+    cvr: Annotated[str | None, Query(description="The company's CVR number.")] = None,
+    import_id: Annotated[int | None, Query(description="Last written by this import.")] = None,
+) -> dict:
+    """List grants, newest first."""
+    query = svc.list_grants_query(
+        year=year, programme_id=programme_id, theme=theme, cvr=cvr, import_id=import_id
+    )
+    return paginate(session, query, page, Grant.updated_at)
+
+
+@router.get("/grants/{grant_id}", response_model=GrantRead, dependencies=[requires(Scope.read)])
+def get_grant(session: SessionDep, grant_id: int) -> object:
+    """Get one grant."""
+    return svc.get_grant(session, grant_id)
