@@ -1,4 +1,5 @@
-"""The `erhverv` command: serve, migrate, load-plan, users, tokens, purge, load-demo, openapi."""
+"""The `erhverv` command: serve, migrate, load-plan, users, tokens, purge, load-demo, import-grants,
+openapi."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -205,6 +206,37 @@ def load_demo(
         f"{report.events} events ({report.held} held), {report.registrations} registrations"
     )
     typer.echo(f"events are titled {DEMO_PREFIX!r}…; people have e-mails @{DEMO_DOMAIN}")
+
+
+@app.command("import-grants")
+def import_grants(
+    file: Annotated[Path, typer.Argument(help="The hub's spreadsheet: CSV or XLSX.")],
+    url: Annotated[
+        str,
+        typer.Option(
+            envvar="ERHVERV_URL", help="The running service, e.g. https://erhverv.lejre.dk."
+        ),
+    ],
+    token: Annotated[
+        str, typer.Option(envvar="ERHVERV_TOKEN", help="An API token with the grants:write scope.")
+    ],
+    dry_run: Annotated[bool, typer.Option(help="Report what would happen; store nothing.")] = False,
+    mapping: Annotated[
+        str | None,
+        typer.Option(help='JSON naming your headers, e.g. {"amount": "Tilsagn i kr."}.'),
+    ] = None,
+    all_rows: Annotated[
+        bool, typer.Option(help="List every row, not only rejected, duplicate and changed ones.")
+    ] = False,
+) -> None:
+    """Import grants into a running service over HTTP; exit 1 if rows were not imported, 2 if
+    the import did not run."""
+    from api.grants.client import run_import
+
+    code = run_import(
+        file, url=url, token=token, dry_run=dry_run, mapping=mapping, all_rows=all_rows
+    )
+    raise typer.Exit(code=code)
 
 
 def _print_report(report: object, dry_run: bool) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth.router import router as auth_router
+from api.body_limit import ProblemForTooLargeMiddleware
 from api.bootstrap import prepare_database
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
     app.state.session_factory = make_session_factory(app.state.engine)
     install_error_handlers(app)
+    app.add_middleware(ProblemForTooLargeMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)

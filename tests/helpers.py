@@ -1,8 +1,10 @@
 """Small builders for test data; each takes overrides for what the test cares about."""
 
+import io
 from datetime import date
 from typing import Any
 
+from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -56,3 +58,15 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
     body = response.json()
     assert body["status"] == status and body["title"] and body["detail"]
     return body
+
+
+def xlsx(*rows: list[Any]) -> bytes:
+    """A workbook whose first sheet holds the rows, as an upload's bytes."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

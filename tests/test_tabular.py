@@ -5,7 +5,6 @@ import zipfile
 from datetime import date, datetime
 
 import pytest
-from openpyxl import Workbook
 
 from api.tabular import (
     TabularError,
@@ -16,23 +15,13 @@ from api.tabular import (
     read_table,
     sniff_delimiter,
 )
+from tests.helpers import xlsx
 
 ALIASES = {
     "name": ["navn", "fulde navn"],
     "email": ["e-mail", "mail"],
     "phone": ["telefon", "tlf."],
 }
-
-
-def xlsx(*rows: list[object]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def rows_of(
@@ -205,3 +194,21 @@ class TestRefusals:
 
     def test_raw_rows_keep_blank_rows(self) -> None:
         assert list(read_raw_rows(b"a\n\nb\n")) == [(1, ["a"]), (2, []), (3, ["b"])]
+
+
+class TestStreaming:
+    def test_a_file_is_read_as_it_goes_and_left_open(self) -> None:
+        import io
+
+        from api.tabular import read_table
+
+        lines = ["navn;beløb"] + [f"raekke nummer {n};{n}" for n in range(60_000)]
+        # A Windows-1252 byte far beyond the first chunk still decides the encoding.
+        data = ("\r\n".join(lines) + "\r\nSlut æ;1\r\n").encode("cp1252")
+        assert len(data) > 1024 * 1024
+        file = io.BytesIO(data)
+        table = read_table(file, aliases={"name": ["navn"], "amount": ["beløb"]})
+        rows = list(table.rows)
+        assert len(rows) == 60_001
+        assert rows[-1] == (60_002, {"name": "Slut æ", "amount": "1"})
+        assert not file.closed

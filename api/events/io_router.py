@@ -42,6 +42,8 @@ def _download(event: Event, extension: str) -> dict[str, str]:
     response_model=signups.SignupImportReport,
     responses={413: _PROBLEM, 409: _PROBLEM, 422: _PROBLEM},
     dependencies=[requires(Scope.write), requires(Scope.personal_read)],
+    # Refused while it arrives, before it is spooled to disk (the margin is the multipart frame).
+    max_body_size=signups.MAX_UPLOAD_BYTES + 64 * 1024,
 )
 def import_registrations(
     session: SessionDep,

@@ -204,9 +204,10 @@ def import_grants(
         )
         session.add(record_)
         session.flush()
-        programmes = dict(
-            session.execute(select(GrantProgramme.match_key, GrantProgramme.id)).tuples().all()
-        )
+        programmes = {
+            key: id_
+            for key, id_ in session.execute(select(GrantProgramme.match_key, GrantProgramme.id))
+        }
         run = _Run(session, table, programmes, today, record_.id, keep_rows)
         if _import_rows(run) == 0:
             raise no_rows_error(table.header_row)
@@ -381,11 +382,8 @@ def _resolve_companies(run: _Run, rows: list[_Row]) -> None:
     if not rows:
         return
     cvrs = {row.cvr for row in rows}
-    known = dict(
-        run.session.execute(select(Company.cvr, Company.id).where(Company.cvr.in_(cvrs)))
-        .tuples()
-        .all()
-    )
+    found = run.session.execute(select(Company.cvr, Company.id).where(Company.cvr.in_(cvrs)))
+    known: dict[str, int] = {cvr: id_ for cvr, id_ in found}
     new: dict[str, str] = {}
     for row in rows:
         if row.cvr not in known and row.company_name and row.cvr not in new:
@@ -399,7 +397,7 @@ def _resolve_companies(run: _Run, rows: list[_Row]) -> None:
                 for cvr, name in new.items()
             ],
         )
-        known.update(created.tuples().all())
+        known.update((cvr, id_) for cvr, id_ in created)
     column = run.table.fields.get("company")
     for row in rows:
         row.company_id = known.get(row.cvr)
@@ -417,17 +415,25 @@ def _apply(run: _Run, rows: list[_Row]) -> None:
     """Match the rows with stored grants and write the chunk's inserts and updates."""
     by_reference = _stored_by_reference(run.session, rows)
     unmatched = [r for r in rows if r.reference is None or r.reference not in by_reference]
-    by_natural = _stored_by_natural(run.session, unmatched)
+    # A row without reference may be any stored grant of its company, programme and date; one
+    # with a reference the hub did not give before only one stored without reference.
+    any_grant = _stored_by_natural(run.session, [r for r in unmatched if r.reference is None])
+    unreferenced = _stored_by_natural(
+        run.session, [r for r in unmatched if r.reference is not None], unreferenced=True
+    )
+    claimed: set[int] = set()  # stored grants a row of this chunk already matched
     now = utcnow()
     inserts: list[dict[str, Any]] = []
     updates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         stored = by_reference.get(row.reference) if row.reference else None
         if stored is None:
-            candidates = by_natural.get((row.company_id, row.programme_id, row.granted_on), [])
-            if row.reference is not None:
-                # A grant imported before the hub gave references gets its reference now.
-                candidates = [c for c in candidates if c.reference is None]
+            natural = any_grant if row.reference is None else unreferenced
+            candidates = [
+                c
+                for c in natural.get((row.company_id, row.programme_id, row.granted_on), [])
+                if c.id not in claimed
+            ]
             if len(candidates) > 1:
                 text = (
                     f"matches {len(candidates)} stored grants of the same company, programme "
@@ -440,6 +446,7 @@ def _apply(run: _Run, rows: list[_Row]) -> None:
             inserts.append(_values(run, row, now))
             run.add(_result(row, RowOutcome.created))
             continue
+        claimed.add(stored.id)
         changes = _changes(stored, row)
         if not changes:
             run.add(_result(row, RowOutcome.unchanged))
@@ -461,13 +468,18 @@ def _stored_by_reference(session: Session, rows: list[_Row]) -> dict[str, Any]:
     return {stored.reference: stored for stored in found}
 
 
-def _stored_by_natural(session: Session, rows: list[_Row]) -> dict[tuple, list[Any]]:
+def _stored_by_natural(
+    session: Session, rows: list[_Row], *, unreferenced: bool = False
+) -> dict[tuple, list[Any]]:
     keys = {(row.company_id, row.programme_id, row.granted_on) for row in rows}
     if not keys:
         return {}
     natural = tuple_(Grant.company_id, Grant.programme_id, Grant.granted_on)
+    query = select(*_STORED).where(natural.in_(keys)).order_by(Grant.id)
+    if unreferenced:
+        query = query.where(Grant.reference.is_(None))
     found: dict[tuple, list[Any]] = defaultdict(list)
-    for stored in session.execute(select(*_STORED).where(natural.in_(keys)).order_by(Grant.id)):
+    for stored in session.execute(query):
         found[(stored.company_id, stored.programme_id, stored.granted_on)].append(stored)
     return found
 

@@ -104,6 +104,8 @@ def update_programme(
     response_model=GrantImportReport,
     responses={413: _PROBLEM, 409: _PROBLEM, 422: _PROBLEM},
     dependencies=[requires(Scope.grants_write)],
+    # Refused while it arrives, before it is spooled to disk (the margin is the multipart frame).
+    max_body_size=importer.MAX_UPLOAD_BYTES + 64 * 1024,
 )
 def import_grants(
     session: SessionDep,

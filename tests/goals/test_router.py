@@ -234,9 +234,11 @@ class TestMetrics:
         metrics = client.get("/api/v1/metrics").json()
         assert [m["key"] for m in metrics] == [
             "companies_reached",
+            "companies_with_grant",
             "company_visits",
             "event_participants",
             "events_held",
+            "grant_amount",
             "manual",
         ]
         assert set(metrics[-1]["units"]) == {"count", "dkk", "percent"}
