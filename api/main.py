@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.auth.router import router as auth_router
 from api.body_limit import ProblemForTooLargeMiddleware
 from api.bootstrap import prepare_database
+from api.cases.router import router as cases_router
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
 from api.errors import install_error_handlers, problem
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(gdpr_router)
     api.include_router(calendar_router)
     api.include_router(grants_router)
+    api.include_router(cases_router)
     app.include_router(api)
     _add_health(app)
     _add_frontend(app, settings)

@@ -1,7 +1,8 @@
 """Imports every domain's metrics module so each registers itself with the goal registry."""
 
+from api.cases import metrics as cases_metrics
 from api.events import metrics as events_metrics
 from api.goals import metrics as goals_metrics
 from api.grants import metrics as grants_metrics
 
-__all__ = ["events_metrics", "goals_metrics", "grants_metrics"]
+__all__ = ["cases_metrics", "events_metrics", "goals_metrics", "grants_metrics"]

@@ -5,6 +5,7 @@ Importing the audit module also registers its flush listener, so every change is
 
 from api.auth import audit as auth_audit
 from api.auth import models as auth_models
+from api.cases import models as cases_models
 from api.db import Base
 from api.events import models as events_models
 from api.goals import models as goals_models
@@ -15,6 +16,7 @@ __all__ = [
     "Base",
     "auth_audit",
     "auth_models",
+    "cases_models",
     "events_models",
     "goals_models",
     "grants_models",

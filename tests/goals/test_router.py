@@ -233,6 +233,7 @@ class TestMetrics:
     def test_manual_metric_is_listed(self, client: TestClient) -> None:
         metrics = client.get("/api/v1/metrics").json()
         assert [m["key"] for m in metrics] == [
+            "cases_within_target",
             "companies_reached",
             "companies_with_grant",
             "company_visits",

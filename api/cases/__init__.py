@@ -1,0 +1,1 @@
+"""Building-permit and other case records pushed by the case-processing system, and their times."""

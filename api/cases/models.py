@@ -1,0 +1,53 @@
+"""Cases from the case-processing system, and the service target per kind of case."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.cases.enums import CaseKind, Decision
+from api.db import Base, Timestamped, UTCDateTime
+from api.enums import db_enum
+
+DEFAULT_TARGET_DAYS = 50
+
+
+class Case(Base, Timestamped):
+    """One case as the source system last sent it; the source's own key is (source, external_id)."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(50))
+    external_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[CaseKind] = mapped_column(db_enum(CaseKind, "case_kind"))
+    is_business: Mapped[bool] = mapped_column()
+    received_on: Mapped[date] = mapped_column()
+    # The day the application was complete (fyldestgørende): where the service clock starts.
+    complete_on: Mapped[date | None] = mapped_column()
+    decided_on: Mapped[date | None] = mapped_column()
+    decision: Mapped[Decision | None] = mapped_column(db_enum(Decision, "case_decision"))
+    # Days the clock stood still while the case waited on the applicant; deducted.
+    paused_days: Mapped[int] = mapped_column(Integer, default=0)
+    # Some case types are outside the service target altogether.
+    counts_toward_target: Mapped[bool] = mapped_column(default=True)
+    company_cvr: Mapped[str | None] = mapped_column(String(8), index=True)
+    source_updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        CheckConstraint("paused_days >= 0", name="paused_days_not_negative"),
+        # The metrics read decided cases by kind and date, and open ones by kind.
+        Index("ix_cases_kind_decided_on", "kind", "decided_on"),
+    )
+
+
+class CaseTarget(Base, Timestamped):
+    """The service target in days for a kind of case (DEFAULT_TARGET_DAYS where none is set)."""
+
+    __tablename__ = "case_targets"
+
+    kind: Mapped[CaseKind] = mapped_column(db_enum(CaseKind, "case_target_kind"), primary_key=True)
+    target_days: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (CheckConstraint("target_days > 0", name="target_days_positive"),)

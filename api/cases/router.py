@@ -1,0 +1,162 @@
+"""HTTP layer of cases: the case system's upserts (one and batch), reading, targets, metrics."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from api.auth.deps import requires
+from api.auth.permissions import Scope
+from api.cases import metrics
+from api.cases import service as svc
+from api.cases.enums import CaseKind, ItemOutcome
+from api.cases.models import Case
+from api.cases.schemas import (
+    BatchResult,
+    CaseBatch,
+    CaseIn,
+    CaseMetrics,
+    CasePutResult,
+    CaseRead,
+    TargetIn,
+    TargetRead,
+)
+from api.common import Page, PageDep, paginate
+from api.db import SessionDep
+from api.deps import today
+from api.errors import InvalidInputError
+
+router = APIRouter(tags=["cases"])
+
+_PROBLEM = {"description": "Problem", "content": {"application/problem+json": {}}}
+SourcePath = Annotated[str, Path(max_length=50, description="The source system, e.g. 'sbsys'.")]
+ExternalIdPath = Annotated[str, Path(max_length=100, description="The source's id of the case.")]
+
+
+@router.get("/cases/targets", response_model=list[TargetRead], dependencies=[requires(Scope.read)])
+def list_targets(session: SessionDep) -> list[TargetRead]:
+    """The service target in days for each kind of case."""
+    return svc.targets(session)
+
+
+@router.put(
+    "/cases/targets/{kind}", response_model=TargetRead, dependencies=[requires(Scope.write)]
+)
+def put_target(session: SessionDep, kind: CaseKind, data: TargetIn) -> TargetRead:
+    """Set the service target in days for a kind of case."""
+    return svc.set_target(session, kind, data.target_days)
+
+
+@router.put(
+    "/cases/{source}/{external_id}",
+    response_model=CasePutResult,
+    responses={201: {"model": CasePutResult, "description": "Created"}, 422: _PROBLEM},
+    dependencies=[requires(Scope.cases_write)],
+)
+def put_case(
+    session: SessionDep,
+    source: SourcePath,
+    external_id: ExternalIdPath,
+    data: CaseIn,
+    response: Response,
+) -> CasePutResult:
+    """Create or update one case; the same state again changes nothing, an older one is stale.
+
+    201 when created; 200 with `outcome` updated, unchanged or stale (the stored case is newer
+    by `source_updated_at` and stays as it is).
+    """
+    item = {**data.model_dump(), "source": source, "external_id": external_id}
+    result = svc.ingest(session, [item], today=today()).items[0]
+    if result.outcome is ItemOutcome.rejected:
+        errors = [e.model_dump() for e in result.errors]
+        detail = "; ".join(f"{e.field or 'body'}: {e.message}" for e in result.errors)
+        raise InvalidInputError(detail, errors=errors)
+    if result.outcome is ItemOutcome.created:
+        response.status_code = status.HTTP_201_CREATED
+        response.headers["Location"] = f"/api/v1/cases/{source}/{external_id}"
+    case = svc.get_case(session, source, external_id)
+    return CasePutResult(outcome=result.outcome, case=CaseRead.model_validate(case))
+
+
+@router.post(
+    "/cases/batch",
+    response_model=BatchResult,
+    responses={413: _PROBLEM, 422: _PROBLEM},
+    dependencies=[requires(Scope.cases_write)],
+)
+def post_batch(session: SessionDep, batch: CaseBatch) -> BatchResult:
+    """Create or update up to 1,000 cases, answering each item: created, updated, unchanged,
+    stale or rejected (with the field). Exactly the accepted items are applied."""
+    return svc.ingest(session, batch.items, today=today())
+
+
+@router.get(
+    "/cases/metrics",
+    response_model=CaseMetrics,
+    dependencies=[requires(Scope.read)],
+)
+def get_metrics(
+    session: SessionDep,
+    year: Annotated[
+        int | None, Query(ge=1900, le=2200, description="Decided in this year.")
+    ] = None,
+    decided_from: Annotated[date | None, Query(description="Decided on or after.")] = None,
+    decided_to: Annotated[date | None, Query(description="Decided on or before.")] = None,
+    period: Annotated[str, Query(pattern="^(year|quarter|month)$")] = "year",
+    kind: Annotated[CaseKind | None, Query(description="Default: building permits.")] = (
+        CaseKind.building_permit
+    ),
+    all_kinds: Annotated[bool, Query(description="Every kind of case.")] = False,
+    business_only: Annotated[bool, Query(description="Business cases only.")] = True,
+    as_of: Annotated[date | None, Query(description="Open cases are judged on this day.")] = None,
+) -> CaseMetrics:
+    """Decided cases, the share within the service target (with numerator and denominator),
+    median and 90th-percentile days by year, quarter or month; open cases past the target."""
+    evaluation = as_of or today()
+    start = decided_from or (date(year, 1, 1) if year else date(1900, 1, 1))
+    end = decided_to or (date(year, 12, 31) if year else evaluation)
+    if start > end:
+        raise InvalidInputError(
+            "decided_from is after decided_to.",
+            errors=[{"field": "decided_from", "message": "after decided_to"}],
+        )
+    return metrics.case_metrics(
+        session,
+        start=start,
+        end=end,
+        period=period,
+        kind=None if all_kinds else kind,
+        business_only=business_only,
+        as_of=evaluation,
+    )
+
+
+@router.get("/cases", response_model=Page[CaseRead], dependencies=[requires(Scope.read)])
+def list_cases(
+    session: SessionDep,
+    page: PageDep,
+    source: Annotated[str | None, Query(max_length=50)] = None,
+    kind: CaseKind | None = None,
+    business_only: bool = False,
+    decided_from: date | None = None,
+    decided_to: date | None = None,
+    open_only: Annotated[bool, Query(description="Undecided cases only.")] = False,
+) -> dict:
+    """List cases, newest received first."""
+    query = svc.list_cases_query(
+        source=source,
+        kind=kind,
+        business_only=business_only,
+        decided_from=decided_from,
+        decided_to=decided_to,
+        open_only=open_only,
+    )
+    return paginate(session, query, page, Case.updated_at)
+
+
+@router.get(
+    "/cases/{source}/{external_id}", response_model=CaseRead, dependencies=[requires(Scope.read)]
+)
+def get_case(session: SessionDep, source: SourcePath, external_id: ExternalIdPath) -> object:
+    """Get one case by the source's key."""
+    return svc.get_case(session, source, external_id)

@@ -1,0 +1,260 @@
+"""Taking in cases from the source system: check each, upsert by its key, never go back in time.
+
+One rule for a single PUT and a batch: every item is checked on its own (types, then dates that
+contradict each other), items are matched with the stored cases by (source, external_id) in one
+query, and the outcome follows from the source's own change time: older than stored is
+`stale` and never written, the same as stored is `unchanged`. Accepted items are written with
+one bulk INSERT and one bulk UPDATE, in the request's transaction.
+"""
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Select, insert, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.auth.audit import record
+from api.cases.enums import CaseKind, ItemOutcome
+from api.cases.models import DEFAULT_TARGET_DAYS, Case, CaseTarget
+from api.cases.schemas import (
+    BatchCounts,
+    BatchResult,
+    CaseBatchItem,
+    CaseFields,
+    ItemError,
+    ItemResult,
+    TargetRead,
+)
+from api.db import utcnow
+from api.errors import ConflictError, NotFoundError
+
+# A source's clock may run a little ahead of ours; more than this is a wrong time.
+CLOCK_SKEW = timedelta(minutes=5)
+FIELDS = tuple(CaseFields.model_fields)
+
+
+@dataclass
+class _Item:
+    index: int
+    source: str | None
+    external_id: str | None
+    values: dict[str, Any] | None  # the checked fields; None when rejected
+    errors: list[ItemError]
+
+
+def date_errors(case: CaseFields, today: date, now: datetime) -> list[ItemError]:
+    """Dates that contradict each other or lie in the future, each naming its field."""
+    errors: list[ItemError] = []
+
+    def fail(field: str, message: str) -> None:
+        errors.append(ItemError(field=field, message=message))
+
+    for field in ("received_on", "complete_on", "decided_on"):
+        value = getattr(case, field)
+        if value is not None and value > today:
+            fail(field, f"{value.isoformat()} is in the future")
+    if case.complete_on is not None and case.complete_on < case.received_on:
+        fail("complete_on", "the application cannot be complete before it was received")
+    if case.decided_on is not None:
+        if case.decided_on < case.received_on:
+            fail("decided_on", "the case cannot be decided before it was received")
+        elif case.complete_on is not None and case.decided_on < case.complete_on:
+            fail("decided_on", "the case cannot be decided before the application was complete")
+    if case.decision is not None and case.decided_on is None:
+        fail("decision", "a decision needs its decided_on date")
+    if case.paused_days and case.complete_on is not None:
+        end = case.decided_on or today
+        if case.paused_days > (end - case.complete_on).days:
+            fail("paused_days", "more paused days than days from complete to decided (or today)")
+    if case.source_updated_at > now + CLOCK_SKEW:
+        fail("source_updated_at", f"{case.source_updated_at.isoformat()} is in the future")
+    return errors
+
+
+def _check(index: int, raw: Any, today: date, now: datetime) -> _Item:
+    source = raw.get("source") if isinstance(raw, dict) else None
+    external_id = raw.get("external_id") if isinstance(raw, dict) else None
+    item = _Item(index, _text(source), _text(external_id), None, [])
+    if not isinstance(raw, dict):
+        item.errors.append(ItemError(field=None, message="an item must be a JSON object"))
+        return item
+    try:
+        case = CaseBatchItem.model_validate(raw)
+    except ValidationError as exc:
+        item.errors = [
+            ItemError(
+                field=".".join(str(p) for p in e["loc"]) or None,
+                message=e["msg"].removeprefix("Value error, "),
+            )
+            for e in exc.errors()
+        ]
+        return item
+    item.errors = date_errors(case, today, now)
+    if not item.errors:
+        item.values = case.model_dump()
+    return item
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def ingest(
+    session: Session, raw_items: Sequence[Any], *, today: date, now: datetime | None = None
+) -> BatchResult:
+    """Check and apply the items; exactly the accepted ones are written."""
+    now = now or utcnow()
+    items = [_check(index, raw, today, now) for index, raw in enumerate(raw_items)]
+    _reject_repeats(items)
+    valid = [item for item in items if item.values is not None]
+    stored = _stored(session, [(i.values["source"], i.values["external_id"]) for i in valid])  # type: ignore[index]
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    results: list[ItemResult] = []
+    for item in items:
+        if item.values is None:
+            results.append(_result(item, ItemOutcome.rejected))
+            continue
+        current = stored.get((item.values["source"], item.values["external_id"]))
+        if current is None:
+            inserts.append({**item.values, "created_at": now, "updated_at": now})
+            results.append(_result(item, ItemOutcome.created))
+        elif item.values["source_updated_at"] < current.source_updated_at:
+            results.append(_result(item, ItemOutcome.stale, current.id, _stale_error(current)))
+        elif all(item.values[f] == getattr(current, f) for f in FIELDS):
+            results.append(_result(item, ItemOutcome.unchanged, current.id))
+        else:
+            changed = {f: item.values[f] for f in FIELDS}
+            updates.append({"id": current.id, **changed, "updated_at": now})
+            results.append(_result(item, ItemOutcome.updated, current.id))
+    try:
+        with session.begin_nested():
+            if inserts:
+                created = session.execute(
+                    insert(Case).returning(Case.source, Case.external_id, Case.id), inserts
+                )
+                ids = {(source, external_id): id_ for source, external_id, id_ in created}
+                for result in results:
+                    if result.outcome is ItemOutcome.created:
+                        result.id = ids[(result.source, result.external_id)]
+            if updates:
+                session.execute(update(Case), updates)
+    except IntegrityError:
+        raise ConflictError(
+            "Another request wrote the same cases at the same time; nothing was applied. "
+            "Send the batch again (it is safe: the contract is idempotent)."
+        ) from None
+    counts = Counter(result.outcome for result in results)
+    summary = BatchCounts(items=len(results), **{o.value: counts[o] for o in ItemOutcome})
+    if summary.created or summary.updated:
+        record(session, "case_batch", "-", "ingest", summary.model_dump())
+    return BatchResult(counts=summary, items=results)
+
+
+def _reject_repeats(items: list[_Item]) -> None:
+    """The same case twice in one batch is ambiguous: every repeat after the first is rejected."""
+    first: dict[tuple[str, str], int] = {}
+    for item in items:
+        if item.values is None:
+            continue
+        key = (item.values["source"], item.values["external_id"])
+        earlier = first.setdefault(key, item.index)
+        if earlier != item.index:
+            item.values = None
+            message = f"the same case as item {earlier}; send each case once per batch"
+            item.errors.append(ItemError(field="external_id", message=message))
+
+
+def _stored(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    if not keys:
+        return {}
+    columns = [Case.id, *(getattr(Case, f) for f in FIELDS), Case.source, Case.external_id]
+    query = select(*columns).where(tuple_(Case.source, Case.external_id).in_(set(keys)))
+    return {(row.source, row.external_id): row for row in session.execute(query)}
+
+
+def _stale_error(current: Any) -> ItemError:
+    stored_at = current.source_updated_at.isoformat()
+    message = f"the stored case is newer (source_updated_at {stored_at}); not applied"
+    return ItemError(field="source_updated_at", message=message)
+
+
+def _result(
+    item: _Item, outcome: ItemOutcome, case_id: int | None = None, *errors: ItemError
+) -> ItemResult:
+    return ItemResult(
+        index=item.index,
+        source=item.source,
+        external_id=item.external_id,
+        outcome=outcome,
+        id=case_id,
+        errors=[*item.errors, *errors],
+    )
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def get_case(session: Session, source: str, external_id: str) -> Case:
+    case = session.scalar(
+        select(Case).where(Case.source == source, Case.external_id == external_id)
+    )
+    if case is None:
+        raise NotFoundError(f"No case {external_id!r} from {source!r}.")
+    return case
+
+
+def list_cases_query(
+    *,
+    source: str | None = None,
+    kind: CaseKind | None = None,
+    business_only: bool = False,
+    decided_from: date | None = None,
+    decided_to: date | None = None,
+    open_only: bool = False,
+) -> Select[tuple[Case]]:
+    query = select(Case).order_by(Case.received_on.desc(), Case.id.desc())
+    if source is not None:
+        query = query.where(Case.source == source)
+    if kind is not None:
+        query = query.where(Case.kind == kind)
+    if business_only:
+        query = query.where(Case.is_business.is_(True))
+    if decided_from is not None:
+        query = query.where(Case.decided_on >= decided_from)
+    if decided_to is not None:
+        query = query.where(Case.decided_on <= decided_to)
+    if open_only:
+        query = query.where(Case.decided_on.is_(None))
+    return query
+
+
+# ----------------------------------------------------------------------------- targets
+
+
+def targets(session: Session) -> list[TargetRead]:
+    """The service target of every kind of case, the default where none is set."""
+    set_days = dict(session.execute(select(CaseTarget.kind, CaseTarget.target_days)).all())
+    return [
+        TargetRead(
+            kind=kind,
+            target_days=set_days.get(kind, DEFAULT_TARGET_DAYS),
+            is_default=kind not in set_days,
+        )
+        for kind in CaseKind
+    ]
+
+
+def set_target(session: Session, kind: CaseKind, days: int) -> TargetRead:
+    target = session.get(CaseTarget, kind)
+    if target is None:
+        session.add(CaseTarget(kind=kind, target_days=days))
+    else:
+        target.target_days = days
+    session.flush()
+    return TargetRead(kind=kind, target_days=days, is_default=False)
