@@ -64,7 +64,7 @@ class CaseBatchItem(CaseFields):
 
 
 class CaseBatch(BaseModel):
-    items: list[dict[str, Any]] = Field(
+    items: list[Any] = Field(
         max_length=MAX_BATCH,
         description=(
             f"Up to {MAX_BATCH} cases, each a CaseBatchItem (the PUT body with `source` and "

@@ -151,9 +151,19 @@ def ingest(
         ) from None
     counts = Counter(result.outcome for result in results)
     summary = BatchCounts(items=len(results), **{o.value: counts[o] for o in ItemOutcome})
-    if summary.created or summary.updated:
-        record(session, "case_batch", "-", "ingest", summary.model_dump())
+    _audit(session, results, summary)
     return BatchResult(counts=summary, items=results)
+
+
+def _audit(session: Session, results: list[ItemResult], summary: BatchCounts) -> None:
+    """One audit entry per request that wrote something: the case for a PUT, else the batch."""
+    if not (summary.created or summary.updated):
+        return
+    if len(results) == 1:
+        only = results[0]
+        record(session, "case", f"{only.source}/{only.external_id}", only.outcome.value)
+    else:
+        record(session, "case_batch", "-", "ingest", summary.model_dump())
 
 
 def _reject_repeats(items: list[_Item]) -> None:
