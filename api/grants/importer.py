@@ -199,8 +199,6 @@ def import_grants(
             actor_kind=actor.kind.value,
             actor_id=actor.id,
             actor_name=actor.name,
-            **dict.fromkeys(("rows", "created", "updated", "unchanged", "duplicate"), 0),
-            rejected=0,
         )
         session.add(record_)
         session.flush()

@@ -53,12 +53,12 @@ class GrantImport(Base):
     actor_kind: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[int | None] = mapped_column()
     actor_name: Mapped[str] = mapped_column(String(200))
-    rows: Mapped[int] = mapped_column(Integer)
-    created: Mapped[int] = mapped_column(Integer)
-    updated: Mapped[int] = mapped_column(Integer)
-    unchanged: Mapped[int] = mapped_column(Integer)
-    duplicate: Mapped[int] = mapped_column(Integer)
-    rejected: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
     # [{"row": 7, "field": "cvr", "column": "CVR-nr.", "message": "…"}], the first ERRORS_KEPT.
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
