@@ -1,21 +1,25 @@
 """Engine, session and the declarative base shared by every domain."""
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import (
+    ColumnElement,
     DateTime,
     Dialect,
     Engine,
     MetaData,
     Numeric,
     TypeDecorator,
+    any_,
+    bindparam,
     create_engine,
     event,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 # Every constraint gets a stable name, so migrations can address it on SQLite and PostgreSQL.
@@ -111,3 +115,12 @@ def get_session(request: Request) -> Iterator[Session]:
 
 # scope="function": commit before the response is sent, so a failed commit is never a 2xx.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def one_of(session: Session, column: ColumnElement[Any], values: Collection[Any]) -> Any:
+    """`column IN (values)`; on PostgreSQL `column = ANY(:array)`, one parameter instead of a
+    thousand, which psycopg sends and the server plans much faster for a bulk lookup."""
+    if session.get_bind().dialect.name == "postgresql":
+        array = bindparam(None, value=list(values), type_=ARRAY(column.type))
+        return column == any_(array)
+    return column.in_(values)

@@ -3,8 +3,9 @@
 The file is streamed: rows are read, checked and written in chunks of CHUNK_ROWS, each chunk
 with one query per kind of lookup (companies by CVR, grants by reference, grants by company,
 programme and date) and one bulk INSERT and UPDATE, so neither the file nor the grants are held
-in memory whole. What grows with the file is the per-row report and the keys of the rows seen
-(to report a duplicate inside the file).
+in memory whole. The keys of the rows seen so far (to report a repeat inside the file, with its
+row) go to a temporary table, not memory; what grows with the file is only the report, and
+with `rows=problems` that is the rows that need attention.
 
 The whole import runs inside one SAVEPOINT: a dry run rolls it back (having computed exactly
 what an import would do, later rows seeing earlier ones), a real import keeps exactly the rows
@@ -20,14 +21,24 @@ from itertools import islice
 from operator import attrgetter
 from typing import IO, Any
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    exists,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth.audit import record
 from api.auth.permissions import SYSTEM, Actor
 from api.danish import parse_amount, parse_date
-from api.db import utcnow
+from api.db import one_of, utcnow
 from api.errors import ConflictError
 from api.events.cvr import normalise_cvr
 from api.events.models import Company
@@ -35,7 +46,8 @@ from api.grants.enums import ACCEPTED, RowOutcome
 from api.grants.models import Grant, GrantImport, GrantProgramme, programme_key
 from api.grants.schemas import GrantImportReport, ImportCounts, RowsListed
 from api.imports import file_error, no_rows_error, upload_size
-from api.tabular import Table, TabularError, read_table
+from api.tabular import Table as Sheet
+from api.tabular import TabularError, read_table
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 CHUNK_ROWS = 1000
@@ -119,16 +131,33 @@ class _Run:
     """What one import knows while it goes through the chunks."""
 
     session: Session
-    table: Table
+    table: Sheet
     programmes: dict[str, int]  # programme_key → id
     today: date
     import_id: int | None
     keep_rows: bool
-    seen_references: dict[str, int] = field(default_factory=dict)  # → row
-    seen_natural: dict[tuple[str, int, date], int] = field(default_factory=dict)  # → row
+    companies: dict[str, int] = field(default_factory=dict)  # CVR → id, bounded by companies
+    spellings: dict[str, int | None] = field(default_factory=dict)  # a file's name → programme
+    any_unchanged: bool = False  # whether SEEN holds anything yet
     counts: Counter[RowOutcome] = field(default_factory=Counter)
     results: list[RowResult] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def programme_id(self, name: str) -> int | None:
+        """The programme a file names, by its spelling-insensitive key (cached per spelling)."""
+        if name in self.spellings:
+            return self.spellings[name]
+        found = self.programmes.get(programme_key(name))
+        if len(self.spellings) < 1000:  # a file has a few spellings; never grow with a bad one
+            self.spellings[name] = found
+        return found
+
+    def accept(self, row: "_Row", outcome: RowOutcome) -> None:
+        """An accepted row without message: only counted, unless every row is listed."""
+        if self.keep_rows:
+            self.add(_result(row, outcome))
+        else:
+            self.counts[outcome] += 1
 
     def add(self, result: RowResult) -> None:
         self.counts[result.outcome] += 1
@@ -153,7 +182,7 @@ class Upload:
     filename: str
     sha256: str
     size: int
-    table: Table
+    table: Sheet
 
 
 def read_grants_table(
@@ -183,8 +212,8 @@ def import_grants(
     dry_run: bool,
     keep_rows: bool = True,
     today: date,
-) -> tuple[GrantImportReport, list[dict[str, Any]]]:
-    """Import the table's rows: the report, and its rows as plain dicts (`report.render`).
+) -> tuple[GrantImportReport, list[RowResult]]:
+    """Import the table's rows: the report, and its rows in row order (`report.render`).
 
     A dry run reports and writes nothing.
     """
@@ -207,8 +236,12 @@ def import_grants(
             for key, id_ in session.execute(select(GrantProgramme.match_key, GrantProgramme.id))
         }
         run = _Run(session, table, programmes, today, record_.id, keep_rows)
-        if _import_rows(run) == 0:
-            raise no_rows_error(table.header_row)
+        SEEN.create(session.connection(), checkfirst=True)
+        try:
+            if _import_rows(run) == 0:
+                raise no_rows_error(table.header_row)
+        finally:
+            SEEN.drop(session.connection(), checkfirst=True)
         _finish(session, record_, run)
     except IntegrityError:
         savepoint.rollback()
@@ -234,7 +267,7 @@ def import_grants(
         rows=[],
     )
     run.results.sort(key=attrgetter("row"))  # a chunk reports its rejections first
-    return report, [result.as_dict(table.fields) for result in run.results]
+    return report, run.results
 
 
 def counts_of(counts: Counter[RowOutcome]) -> ImportCounts:
@@ -283,19 +316,23 @@ def _import_rows(run: _Run) -> int:
 
 
 def _import_chunk(run: _Run, chunk: list[tuple[int, dict[str, str]]]) -> None:
-    parsed: list[_Row] = []
+    fresh: list[_Row] = []
+    first: dict[str, int] = {}  # this chunk's keys → the row that gave them first
     for number, values in chunk:
         row = _parse(run, number, values)
         if isinstance(row, RowResult):
             run.add(row)
-        elif (earlier := _earlier(run, row)) is not None:
-            message = (None, f"the same grant as row {earlier}; this row is not imported")
-            run.add(_result(row, RowOutcome.duplicate, message))
-        else:
-            parsed.append(row)
-    _resolve_companies(run, parsed)
-    ready = [row for row in parsed if row.company_id is not None]
-    _apply(run, ready)
+            continue
+        natural = _natural_key(row)
+        own = f"r:{row.reference}" if row.reference is not None else natural
+        if own in first:
+            run.add(_duplicate(row, first[own]))
+            continue
+        first.setdefault(own, row.number)
+        first.setdefault(natural, row.number)
+        fresh.append(row)
+    _resolve_companies(run, fresh)
+    _apply(run, [row for row in fresh if row.company_id is not None])
 
 
 # --------------------------------------------------------------------- checking one row
@@ -317,7 +354,7 @@ def _parse(run: _Run, number: int, values: dict[str, str]) -> _Row | RowResult:
         except ValueError as exc:
             problems.append(("cvr", str(exc)))
     programme_name = values.get("programme", "")
-    programme_id = run.programmes.get(programme_key(programme_name))
+    programme_id = run.programme_id(programme_name)
     if not programme_name:
         problems.append(("programme", "the programme is empty"))
     elif programme_id is None:
@@ -348,23 +385,54 @@ def _checked(problems: list[Message], name: str, text: str, parse: Any) -> Any:
         return None
 
 
-def _natural(row: _Row) -> tuple[str, int, date]:
-    return (row.cvr, row.programme_id, row.granted_on)
-
-
-def _earlier(run: _Run, row: _Row) -> int | None:
-    """The earlier row of the file this one repeats, else None (and the row is remembered).
+def _natural_key(row: _Row) -> str:
+    """Company, programme and date: what a row without the hub's reference is known by.
 
     With a reference, only the same reference repeats a row (one company can get two grants
     under one programme on one day); without one, any earlier row of the same company,
     programme and date does.
     """
-    if row.reference is not None:
-        earlier = run.seen_references.setdefault(row.reference, row.number)
-        run.seen_natural.setdefault(_natural(row), row.number)
-    else:
-        earlier = run.seen_natural.setdefault(_natural(row), row.number)
-    return None if earlier == row.number else earlier
+    return f"n:{row.cvr}|{row.programme_id}|{row.granted_on.isoformat()}"
+
+
+def _duplicate(row: _Row, earlier: int | None) -> RowResult:
+    where = f"row {earlier}" if earlier is not None else "an earlier row"
+    message = (None, f"the same grant as {where}; this row is not imported")
+    return _result(row, RowOutcome.duplicate, message)
+
+
+# A repeat in a later chunk is found through the database: a grant this import created or
+# changed carries its import and row. A grant it found unchanged is written nowhere, so those
+# go to a temporary table (one per connection), not to memory that grows with the file.
+SEEN = Table(
+    "grant_import_seen",
+    MetaData(),
+    Column("grant_id", Integer, primary_key=True),
+    Column("row", Integer, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _seen_unchanged(run: _Run, grant_ids: set[int]) -> dict[int, int]:
+    """Of these grants, those an earlier chunk found unchanged, with the row that did."""
+    if not run.any_unchanged or not grant_ids:
+        return {}
+    query = select(SEEN.c.grant_id, SEEN.c.row).where(
+        one_of(run.session, SEEN.c.grant_id, grant_ids)
+    )
+    return {grant_id: number for grant_id, number in run.session.execute(query)}
+
+
+def _remember_unchanged(run: _Run, rows: dict[int, int]) -> None:
+    if not rows:
+        return
+    run.any_unchanged = True
+    # Straight to the driver: two integers need none of SQLAlchemy's per-value work.
+    connection = run.session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    connection.exec_driver_sql(
+        f"INSERT INTO {SEEN.name} (grant_id, row) VALUES ({mark}, {mark})", list(rows.items())
+    )
 
 
 def _result(row: _Row, outcome: RowOutcome, *messages: Message) -> RowResult:
@@ -379,9 +447,13 @@ def _resolve_companies(run: _Run, rows: list[_Row]) -> None:
     rejected (a company is never created nameless)."""
     if not rows:
         return
-    cvrs = {row.cvr for row in rows}
-    found = run.session.execute(select(Company.cvr, Company.id).where(Company.cvr.in_(cvrs)))
-    known: dict[str, int] = {cvr: id_ for cvr, id_ in found}
+    known = run.companies
+    cvrs = {row.cvr for row in rows} - known.keys()
+    if cvrs:
+        found = run.session.execute(
+            select(Company.cvr, Company.id).where(one_of(run.session, Company.cvr, cvrs))
+        )
+        known.update((cvr, id_) for cvr, id_ in found)
     new: dict[str, str] = {}
     for row in rows:
         if row.cvr not in known and row.company_name and row.cvr not in new:
@@ -406,7 +478,7 @@ def _resolve_companies(run: _Run, rows: list[_Row]) -> None:
 
 
 _STORED = (Grant.id, Grant.reference, Grant.company_id, Grant.programme_id, Grant.amount,
-           Grant.granted_on)  # fmt: skip
+           Grant.granted_on, Grant.import_id, Grant.import_row)  # fmt: skip
 
 
 def _apply(run: _Run, rows: list[_Row]) -> None:
@@ -416,10 +488,18 @@ def _apply(run: _Run, rows: list[_Row]) -> None:
     # A row without reference may be any stored grant of its company, programme and date; one
     # with a reference the hub did not give before only one stored without reference.
     any_grant = _stored_by_natural(run.session, [r for r in unmatched if r.reference is None])
-    unreferenced = _stored_by_natural(
-        run.session, [r for r in unmatched if r.reference is not None], unreferenced=True
+    with_reference = [r for r in unmatched if r.reference is not None]
+    unreferenced = (
+        _stored_by_natural(run.session, with_reference, unreferenced=True)
+        if with_reference and _any_unreferenced(run.session)
+        else {}
     )
-    claimed: set[int] = set()  # stored grants a row of this chunk already matched
+    claimed: dict[int, int] = {}  # stored grants a row of this chunk matched → that row
+    candidates_ids = {g.id for g in by_reference.values()}
+    for found in (any_grant, unreferenced):
+        candidates_ids |= {g.id for grants in found.values() for g in grants}
+    seen = _seen_unchanged(run, candidates_ids)
+    unchanged: dict[int, int] = {}  # grant id → row, found unchanged in this chunk
     now = utcnow()
     inserts: list[dict[str, Any]] = []
     updates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
@@ -442,28 +522,42 @@ def _apply(run: _Run, rows: list[_Row]) -> None:
             stored = candidates[0] if candidates else None
         if stored is None:
             inserts.append(_values(run, row, now))
-            run.add(_result(row, RowOutcome.created))
+            run.accept(row, RowOutcome.created)
             continue
-        claimed.add(stored.id)
+        if stored.import_id == run.import_id and stored.import_row is not None:
+            run.add(_duplicate(row, stored.import_row))  # written by an earlier chunk's row
+            continue
+        earlier = seen.get(stored.id) or claimed.get(stored.id)
+        if earlier is not None:
+            run.add(_duplicate(row, earlier))
+            continue
+        claimed[stored.id] = row.number
         changes = _changes(stored, row)
         if not changes:
-            run.add(_result(row, RowOutcome.unchanged))
+            unchanged[stored.id] = row.number
+            run.accept(row, RowOutcome.unchanged)
             continue
-        changes.update(id=stored.id, import_id=run.import_id, updated_at=now)
+        changes.update(id=stored.id, import_id=run.import_id, import_row=row.number, updated_at=now)
         updates[frozenset(changes)].append(changes)
         run.add(_result(row, RowOutcome.updated, (None, _describe(changes))))
     if inserts:
-        run.session.execute(insert(Grant), inserts)
+        run.session.execute(insert(Grant.__table__), inserts)  # Core: no ORM bookkeeping
     for batch in updates.values():
         run.session.execute(update(Grant), batch)
+    _remember_unchanged(run, unchanged)
 
 
 def _stored_by_reference(session: Session, rows: list[_Row]) -> dict[str, Any]:
     references = {row.reference for row in rows if row.reference}
     if not references:
         return {}
-    found = session.execute(select(*_STORED).where(Grant.reference.in_(references)))
+    found = session.execute(select(*_STORED).where(one_of(session, Grant.reference, references)))
     return {stored.reference: stored for stored in found}
+
+
+def _any_unreferenced(session: Session) -> bool:
+    """Whether any stored grant lacks the hub's reference (usually none: the hub gives them)."""
+    return bool(session.scalar(select(exists().where(Grant.reference.is_(None)))))
 
 
 def _stored_by_natural(
@@ -490,6 +584,7 @@ def _values(run: _Run, row: _Row, now: Any) -> dict[str, Any]:
         "amount": row.amount,
         "granted_on": row.granted_on,
         "import_id": run.import_id,
+        "import_row": row.number,
         "created_at": now,
         "updated_at": now,
     }

@@ -81,6 +81,7 @@ class Grant(Base, Timestamped):
     import_id: Mapped[int | None] = mapped_column(
         ForeignKey("grant_imports.id", ondelete="SET NULL"), index=True
     )
+    import_row: Mapped[int | None] = mapped_column()  # its row in that import's file
 
     company: Mapped[Company] = relationship()
     programme: Mapped[GrantProgramme] = relationship()

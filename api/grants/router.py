@@ -130,14 +130,15 @@ def import_grants(
     upload = importer.read_grants_table(
         file.file, filename=file.filename, content_type=file.content_type, mapping=columns
     )
-    report, row_dicts = importer.import_grants(
+    report, results = importer.import_grants(
         session,
         upload,
         dry_run=dry_run,
         keep_rows=rows is RowsListed.all,
         today=today(),
     )
-    return Response(report.render(row_dicts), media_type="application/json")
+    body = report.render(row.as_dict(report.columns) for row in results)
+    return Response(body, media_type="application/json")
 
 
 @router.get(

@@ -1,6 +1,7 @@
 """Request and response bodies of grants, programmes, imports and the summary."""
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -110,7 +111,7 @@ class GrantImportReport(BaseModel):
     # Kept last: `render` streams the rows after the rest.
     rows: list[ImportRow]
 
-    def render(self, rows: list[dict[str, Any]]) -> bytes:
+    def render(self, rows: Iterable[dict[str, Any]]) -> bytes:
         """The report as JSON with `rows` (plain dicts, as many as a file has) filled in.
 
         Building a model per row of a 100,000-row file costs more time and memory than the

@@ -87,6 +87,7 @@ def upgrade() -> None:
         sa.Column("amount", sa.Numeric(precision=18, scale=2, asdecimal=False), nullable=False),
         sa.Column("granted_on", sa.Date(), nullable=False),
         sa.Column("import_id", sa.Integer(), nullable=True),
+        sa.Column("import_row", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

@@ -314,6 +314,19 @@ class TestBadRows:
             6: "duplicate",
         }
         assert list(outcomes(report)) == [2, 3, 4, 5, 6]  # the report is in row order
+        assert messages(report, 5)[0]["message"].startswith("the same grant as row 2")
+        assert messages(report, 6)[0]["message"].startswith("the same grant as row 3")
+        # Again: the repeats of grants now found unchanged are still repeats, of the same rows.
+        again = imported(client, content)
+        assert outcomes(again) == {
+            2: "unchanged",
+            3: "unchanged",
+            4: "unchanged",
+            5: "duplicate",
+            6: "duplicate",
+        }
+        assert messages(again, 5)[0]["message"].startswith("the same grant as row 2")
+        assert messages(again, 6)[0]["message"].startswith("the same grant as row 3")
 
 
 class TestDryRunAndApply:
