@@ -1,5 +1,5 @@
 """The `erhverv` command: serve, migrate, load-plan, users, tokens, purge, load-demo, import-grants,
-openapi."""
+push-cases, openapi."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -235,6 +235,36 @@ def import_grants(
 
     code = run_import(
         file, url=url, token=token, dry_run=dry_run, mapping=mapping, all_rows=all_rows
+    )
+    raise typer.Exit(code=code)
+
+
+@app.command("push-cases")
+def push_cases(
+    file: Annotated[Path, typer.Argument(help="Cases as CSV (; or ,) or JSON lines (.jsonl).")],
+    url: Annotated[
+        str,
+        typer.Option(
+            envvar="ERHVERV_URL", help="The running service, e.g. https://erhverv.lejre.dk."
+        ),
+    ],
+    token: Annotated[
+        str, typer.Option(envvar="ERHVERV_TOKEN", help="An API token with the cases:write scope.")
+    ],
+    source: Annotated[
+        str | None, typer.Option(help="The source system for rows without one, e.g. sbsys.")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(help="Cases per request, at most 1000.")] = 1000,
+    retries: Annotated[
+        int, typer.Option(help="New attempts per batch after a network error, 5xx or 429.")
+    ] = 5,
+) -> None:
+    """Send cases to a running service over HTTP in batches; exit 1 if some were rejected, 2 if
+    the push stopped."""
+    from api.cases.client import run_push
+
+    code = run_push(
+        file, url=url, token=token, source=source, batch_size=batch_size, retries=retries
     )
     raise typer.Exit(code=code)
 

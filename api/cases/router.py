@@ -28,6 +28,9 @@ from api.errors import InvalidInputError
 
 router = APIRouter(tags=["cases"])
 
+# A thousand cases are about 400 KB of JSON; far more is no batch of cases.
+MAX_BATCH_BYTES = 5 * 1024 * 1024
+
 _PROBLEM = {"description": "Problem", "content": {"application/problem+json": {}}}
 SourcePath = Annotated[str, Path(max_length=50, description="The source system, e.g. 'sbsys'.")]
 ExternalIdPath = Annotated[str, Path(max_length=100, description="The source's id of the case.")]
@@ -83,6 +86,7 @@ def put_case(
     response_model=BatchResult,
     responses={413: _PROBLEM, 422: _PROBLEM},
     dependencies=[requires(Scope.cases_write)],
+    max_body_size=MAX_BATCH_BYTES,
 )
 def post_batch(session: SessionDep, batch: CaseBatch) -> BatchResult:
     """Create or update up to 1,000 cases, answering each item: created, updated, unchanged,
