@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python -m bench.progress
 	$(BIN)/python -m bench.auth_overhead
 	$(BIN)/python -m bench.events
+	$(BIN)/python -m bench.grant_import
 
 clean:
 	rm -rf $(VENV) frontend/dist .pytest_cache .ruff_cache
