@@ -4,5 +4,6 @@ from api.cases import metrics as cases_metrics
 from api.events import metrics as events_metrics
 from api.goals import metrics as goals_metrics
 from api.grants import metrics as grants_metrics
+from api.surveys import metrics as surveys_metrics
 
-__all__ = ["cases_metrics", "events_metrics", "goals_metrics", "grants_metrics"]
+__all__ = ["cases_metrics", "events_metrics", "goals_metrics", "grants_metrics", "surveys_metrics"]

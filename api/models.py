@@ -11,6 +11,7 @@ from api.events import models as events_models
 from api.goals import models as goals_models
 from api.grants import models as grants_models
 from api.plans import models as plans_models
+from api.surveys import models as surveys_models
 
 __all__ = [
     "Base",
@@ -21,4 +22,5 @@ __all__ = [
     "goals_models",
     "grants_models",
     "plans_models",
+    "surveys_models",
 ]

@@ -241,5 +241,9 @@ class TestMetrics:
             "events_held",
             "grant_amount",
             "manual",
+            "survey_change_vs_baseline",
+            "survey_respondents",
+            "survey_share_at_least",
         ]
-        assert set(metrics[-1]["units"]) == {"count", "dkk", "percent"}
+        manual = next(m for m in metrics if m["key"] == "manual")
+        assert set(manual["units"]) == {"count", "dkk", "percent"}
