@@ -23,7 +23,9 @@ from api.events.router import router as events_router
 from api.goals.router import router as goals_router
 from api.grants.router import router as grants_router
 from api.plans.router import router as plans_router
+from api.reports.router import router as reports_router
 from api.security_headers import SecurityHeadersMiddleware
+from api.surveys.router import router as surveys_router
 
 API_PREFIX = "/api/v1"
 
@@ -66,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(calendar_router)
     api.include_router(grants_router)
     api.include_router(cases_router)
+    api.include_router(reports_router)
+    api.include_router(surveys_router)
     app.include_router(api)
     _add_health(app)
     _add_frontend(app, settings)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from api.auth.audit import record
 from api.events.enums import RegistrationStatus
 from api.events.models import Event, Person, Registration
+from api.spreadsheet import neutralise
 
 HEADERS = ["Navn", "E-mail", "Telefon", "Virksomhed", "CVR", "Status", "Tjekket ind"]
 STATUS_DA = {
@@ -31,8 +32,6 @@ STATUS_DA = {
 SHEET_TITLE = "Deltagere"
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")  # the office's time, as people read the list
 ERASED = "(slettet)"
-# A spreadsheet program runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMN_WIDTHS = [28, 32, 16, 30, 10, 12, 18]
 # Danish alphabetical order puts æ, ø, å after z, in that order; code points say å, æ, ø.
 _DANISH_ORDER = str.maketrans({"æ": "z{", "ø": "z|", "å": "z}"})
@@ -55,11 +54,6 @@ def export_participants(
     record(session, "events", str(event.id), "export", details)  # action: at most 10 chars
     session.flush()
     return participants_csv(rows) if file_format == "csv" else participants_xlsx(rows)
-
-
-def neutralise(value: str) -> str:
-    """A text that a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def participant_rows(

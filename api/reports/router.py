@@ -1,0 +1,92 @@
+"""HTTP layer of the committee report."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse
+
+from api.auth.deps import requires
+from api.auth.permissions import Scope
+from api.db import SessionDep
+from api.deps import PlanDep, today
+from api.reports.html import report_html
+from api.reports.service import plan_report, report_filename
+from api.reports.xlsx import report_xlsx
+from api.tabular import XLSX_CONTENT_TYPE
+
+router = APIRouter(tags=["reports"])
+
+ReportFormat = Literal["html", "xlsx"]
+_PROBLEM = {"description": "Problem", "content": {"application/problem+json": {}}}
+_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "The report: a print-ready HTML page, or an XLSX workbook.",
+        "content": {
+            "text/html": {"schema": {"type": "string"}},
+            XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        },
+    },
+    404: _PROBLEM,
+    422: _PROBLEM,
+}
+
+
+def _q(media_range: str) -> tuple[str, float]:
+    """'text/html;q=0.8' → ('text/html', 0.8)."""
+    media_type, *params = (part.strip() for part in media_range.split(";"))
+    q = 1.0
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                q = float(value)
+            except ValueError:
+                q = 0.0
+    return media_type.lower(), q
+
+
+def negotiate(accept: str | None) -> ReportFormat:
+    """XLSX when the client names it and does not prefer HTML by name; HTML otherwise."""
+    if not accept:
+        return "html"
+    weights = dict(_q(media_range) for media_range in accept.split(",") if media_range.strip())
+    xlsx = weights.get(XLSX_CONTENT_TYPE, 0.0)
+    return "xlsx" if xlsx > 0 and xlsx >= weights.get("text/html", 0.0) else "html"
+
+
+@router.get(
+    "/plans/{year}/report",
+    response_class=HTMLResponse,
+    responses=_RESPONSES,
+    summary="Committee report (HTML or XLSX)",
+    dependencies=[requires(Scope.read)],
+)
+def get_report(
+    session: SessionDep,
+    plan: PlanDep,
+    request: Request,
+    file_format: Annotated[
+        ReportFormat | None,
+        Query(
+            alias="format",
+            description="html (the default; print it to PDF from the browser) or xlsx. "
+            "Without it, an Accept header naming the XLSX media type gets XLSX.",
+        ),
+    ] = None,
+    evaluation_date: Annotated[
+        date | None, Query(description="The date to report at; defaults to today.")
+    ] = None,
+) -> Response:
+    """The committee report: every goal of the plan with target, baseline, actual, status
+    and explanation, by track and initiative, and the plan's figures year by year."""
+    chosen = file_format or negotiate(request.headers.get("accept"))
+    report = plan_report(session, plan, evaluation_date or today())
+    headers = {"Vary": "Accept", "Cache-Control": "private, no-cache"}
+    if chosen == "xlsx":
+        name = report_filename(report.year, report.evaluated_on, "xlsx")
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return Response(report_xlsx(report), media_type=XLSX_CONTENT_TYPE, headers=headers)
+    name = report_filename(report.year, report.evaluated_on, "html")
+    headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return HTMLResponse(report_html(report), headers=headers)
