@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python -m bench.auth_overhead
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.grant_import
+	$(BIN)/python -m bench.cases_ingest
 
 clean:
 	rm -rf $(VENV) frontend/dist .pytest_cache .ruff_cache

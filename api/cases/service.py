@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Select, insert, select, tuple_, update
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -135,8 +135,11 @@ def ingest(
     try:
         with session.begin_nested():
             if inserts:
+                # Core, and every column in every row: the ORM would split rows whose None
+                # fields differ into hundreds of statements.
                 created = session.execute(
-                    insert(Case).returning(Case.source, Case.external_id, Case.id), inserts
+                    insert(Case.__table__).returning(Case.source, Case.external_id, Case.id),
+                    inserts,
                 )
                 ids = {(source, external_id): id_ for source, external_id, id_ in created}
                 for result in results:
@@ -184,8 +187,15 @@ def _stored(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, st
     if not keys:
         return {}
     columns = [Case.id, *(getattr(Case, f) for f in FIELDS), Case.source, Case.external_id]
-    query = select(*columns).where(tuple_(Case.source, Case.external_id).in_(set(keys)))
-    return {(row.source, row.external_id): row for row in session.execute(query)}
+    by_source: dict[str, set[str]] = {}
+    for source, external_id in keys:
+        by_source.setdefault(source, set()).add(external_id)
+    found: dict[tuple[str, str], Any] = {}
+    # Per source, so the unique (source, external_id) index serves (a row-value IN scans).
+    for source, ids in by_source.items():
+        query = select(*columns).where(Case.source == source, Case.external_id.in_(ids))
+        found.update({(row.source, row.external_id): row for row in session.execute(query)})
+    return found
 
 
 def _stale_error(current: Any) -> ItemError:

@@ -1,0 +1,903 @@
+"""Benchmark of the case ingest and the case metrics against plain SQLAlchemy and hand-written SQL.
+
+Generates cases as the case system sends them: sources 'sbsys' (70 %) and 'ftz', mostly
+building permits, 60 % from businesses (most with a valid CVR number), received over
+2022-01-01..2026-10-31 (never later, nor after yesterday), complete 0-30 days after received
+(3 % never), decided 10-120 days after complete for 90 % of the complete ones (the rest open;
+a decision date past the last day leaves the case open), a few decided (withdrawn) without
+ever being complete, pauses of up to 30 days on 15 %, 3 % outside the service target, and
+`source_updated_at` on the decision day, else the day received. It reports, from one run:
+
+- the ingest through the API: `--cases` cases (200,000) POSTed to /api/v1/cases/batch in
+  batches of 1,000, sequentially, by one httpx client (keep-alive) with a `cases:write` token
+  created in the database. The real app (`api.main.create_app`) is served by uvicorn in a
+  thread of this process on a free port of 127.0.0.1, on a fresh database migrated and with
+  the shipped 2026 plan loaded (as the app does on its first start). Each batch's JSON body is
+  encoded before the clock starts; the rate is cases / wall time from the first request's first
+  byte to the last answer's last, the counts read from each answer's head (all created). Then
+  the same cases again (all unchanged). The server is warmed up with one batch of other cases
+  (pushed twice, then deleted) before it is measured;
+- the plain baseline: the same rows as Python dicts (typed values, not parsed from the JSON)
+  upserted into a second fresh database with SQLAlchemy Core's dialect insert
+  (`sqlalchemy.dialects.sqlite.insert` / `.postgresql.insert`) `.on_conflict_do_update()`
+  keyed on (source, external_id), `where excluded.source_updated_at >= cases.source_updated_at`,
+  in chunks of 1,000 rows, each chunk a transaction (as a batch request is); the same upsert
+  again is reported for information;
+- the metrics at `--metric-cases` cases (1,000,000): the pushed cases plus generated ones
+  bulk-loaded with Core (not timed), then the statistics refreshed (ANALYZE; VACUUM ANALYZE on
+  PostgreSQL, as autovacuum keeps a live database). Timed, median and min over `--repeat`
+  calls after a warm-up, each service call in turns with its SQL (so a change in the load
+  hits both): `api.cases.metrics.case_metrics` (building permits, businesses,
+  quarters of 2022-2026, open cases judged on 2026-11-01; a fresh Session per call) against one
+  hand-written SQL statement per backend giving the same numbers (per quarter: decided,
+  counted, within target, median and 90th percentile; the total; open past target), checked
+  equal; `CasesWithinTargetMetric.compute` for the five years 2022-2026 against one
+  hand-written statement, checked equal; and, for information, the HTTP call
+  `GET /api/v1/cases/metrics?period=quarter&decided_from=2022-01-01&decided_to=2026-12-31`
+  `&as_of=2026-11-01` with a `read` token (its answer checked equal to the service call's);
+- the SQL statements per metrics call (counted at the cursor, SQLite's BEGIN included) at
+  `--cases` and at `--metric-cases` cases, which must not differ.
+
+The hand-written statements are the fastest shapes found for these answers on the shipped
+schema (the comment above METRICS_SQLITE says which and why): on SQLite one scan of the table
+rather than the (kind, decided_on) index, periods grouped by an integer key; on PostgreSQL
+percentile_disc with ROLLUP. The hand-written SQL gets the same filter values as the service.
+
+Targets: the API ingest runs at least at half the plain rate; `case_metrics` and the goal
+metric cost at most 2x their hand-written SQL, give the same numbers, and send as many
+statements at `--metric-cases` cases as at `--cases`. The verdict is printed; the exit code is
+0 either way, since this is a report. The machine's load average is printed with the report:
+another benchmark running at the same time shares the cores (the server, the client and the
+database also share them here).
+
+Run it from the project root:
+
+    .venv/bin/python -m bench.cases_ingest
+    .venv/bin/python -m bench.cases_ingest \\
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+Without `--database-url` each fresh database is a new SQLite file in a temporary directory.
+With a PostgreSQL URL each is a database `erhverv_bench_<random>` created through that server's
+`postgres` database and dropped after its run. A SQLite URL names a file that must not exist;
+the plain baseline uses a file beside it with `-plain` added to the name; both are left in
+place.
+"""
+
+import argparse
+import gc
+import json
+import math
+import os
+import random
+import socket
+import statistics
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from sqlalchemy import (
+    Date,
+    Engine,
+    Insert,
+    TextClause,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+from stdnum.dk import cvr
+
+import api.models  # noqa: F401  (every mapper, so relationships resolve)
+from api.auth.audit import set_actor
+from api.auth.permissions import Actor, ActorKind, Scope
+from api.auth.schemas import TokenCreate
+from api.auth.service import create_token
+from api.bootstrap import load_plan_path
+from api.cases.enums import CaseKind, Decision
+from api.cases.metrics import CaseShareParams, CasesWithinTargetMetric, case_metrics, share
+from api.cases.models import Case
+from api.cases.schemas import MAX_BATCH, CaseFields, CaseMetrics
+from api.config import DEFAULT_PLAN_FILE, Settings
+from api.db import make_engine, utcnow
+from api.goals.registry import MetricRequest
+from api.main import create_app
+from api.migrate import upgrade
+from bench.progress import WARMUP, Timing, backend_name, bench_database, statements_of
+
+BATCH_PATH = "/api/v1/cases/batch"
+METRICS_PATH = "/api/v1/cases/metrics"
+FIRST_DAY = date(2022, 1, 1)
+LAST_DAY = date(2026, 10, 31)
+LOAD_CHUNK = 10_000  # rows per executemany of the untimed bulk load
+WARMUP_SOURCE = "warmup"
+HEAD_BYTES = 4096  # of an answer: enough for its counts
+MIN_RATE_RATIO = 0.5
+MAX_RATIO = 2.0
+
+# What the metrics are asked.
+START, END, AS_OF = date(2022, 1, 1), date(2026, 12, 31), date(2026, 11, 1)
+PERIOD = "quarter"
+KIND = CaseKind.building_permit
+GOAL_YEARS = range(2022, 2027)
+METRICS_QUERY = {
+    "period": PERIOD,
+    "decided_from": START.isoformat(),
+    "decided_to": END.isoformat(),
+    "as_of": AS_OF.isoformat(),
+}
+
+SOURCES = {"sbsys": 70, "ftz": 30}
+KINDS = {
+    CaseKind.building_permit: 75,
+    CaseKind.change_of_use: 10,
+    CaseKind.demolition: 8,
+    CaseKind.other: 7,
+}
+DECISIONS = {
+    Decision.granted: 70,
+    Decision.conditional: 15,
+    Decision.refused: 7,
+    Decision.withdrawn: 5,
+    Decision.other: 3,
+}
+CVRS = 5_000
+FIELDS = tuple(CaseFields.model_fields)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    database_url: str | None
+    cases: int
+    metric_cases: int
+    repeat: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """A fresh, migrated database with the 2026 plan, and tokens to push and to read."""
+
+    url: str
+    engine: Engine
+    write_token: str
+    read_token: str
+
+
+@dataclass(frozen=True)
+class Ingest:
+    name: str
+    cases: int
+    seconds: float
+    batch_ms: list[float]
+    counts_ok: bool
+    counts: str
+
+    @property
+    def rate(self) -> float:
+        return self.cases / self.seconds
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    service: Timing
+    sql: Timing | None  # None: for information, compared with another row's SQL
+    same: bool
+    statements: dict[str, int]  # a size's label → statements per call
+
+    def ratio(self, sql: Timing) -> float:
+        return self.service.median_ms / sql.median_ms
+
+
+# ---------------------------------------------------------------------------------- the data
+
+
+def valid_cvr(n: int) -> str:
+    """The n-th CVR number passing the modulus-11 check (as bench.grant_import makes them)."""
+    base = 10_000_000 + n * 97
+    while not cvr.is_valid(str(base)):
+        base += 1
+    return str(base)
+
+
+def _pick(rng: random.Random, weights: dict[Any, int]) -> Any:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def last_day() -> date:
+    """No date in the future, which the service rejects."""
+    return min(LAST_DAY, date.today() - timedelta(days=1))
+
+
+def case_row(rng: random.Random, index: int, cvrs: list[str], last: date) -> dict[str, Any]:
+    """One case as the source system holds it; typed values, the external id unique by index."""
+    source = _pick(rng, SOURCES)
+    received = FIRST_DAY + timedelta(days=rng.randrange((last - FIRST_DAY).days + 1))
+    complete: date | None = None
+    if rng.random() >= 0.03:
+        complete = received + timedelta(days=rng.randint(0, 30))
+        complete = complete if complete <= last else None
+    decided: date | None = None
+    decision: Decision | None = None
+    if complete is not None and rng.random() < 0.9:
+        decided = complete + timedelta(days=rng.randint(10, 120))
+        decision = _pick(rng, DECISIONS)
+    elif complete is None and rng.random() < 0.3:  # withdrawn before it was ever complete
+        decided = received + timedelta(days=rng.randint(10, 90))
+        decision = Decision.withdrawn
+    if decided is not None and decided > last:
+        decided = decision = None
+    paused = 0
+    running = ((decided or last) - complete).days if complete is not None else 0
+    if running > 0 and rng.random() < 0.15:  # at most the days it has been running
+        paused = rng.randint(1, min(30, running))
+    business = rng.random() < 0.6
+    changed = decided or received
+    return {
+        "source": source,
+        "external_id": f"{'BYG' if source == 'sbsys' else 'FTZ'}-{received.year}-{index:07d}",
+        "kind": _pick(rng, KINDS),
+        "is_business": business,
+        "received_on": received,
+        "complete_on": complete,
+        "decided_on": decided,
+        "decision": decision,
+        "paused_days": paused,
+        "counts_toward_target": rng.random() >= 0.03,
+        "company_cvr": rng.choice(cvrs) if business and rng.random() < 0.85 else None,
+        "source_updated_at": datetime.combine(
+            changed, clock(rng.randint(7, 15), rng.randrange(60), rng.randrange(60)), tzinfo=UTC
+        ),
+    }
+
+
+def generate(seed: int, first: int, count: int, cvrs: list[str]) -> list[dict[str, Any]]:
+    rng = random.Random(f"{seed}-{first}")
+    last = last_day()
+    return [case_row(rng, index, cvrs, last) for index in range(first, first + count)]
+
+
+def json_item(row: dict[str, Any]) -> dict[str, Any]:
+    """The row as the case system sends it (enums are StrEnums: they encode as their value)."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+
+
+def batch_bodies(rows: list[dict[str, Any]]) -> list[bytes]:
+    return [
+        json.dumps({"items": [json_item(r) for r in rows[i : i + MAX_BATCH]]}).encode()
+        for i in range(0, len(rows), MAX_BATCH)
+    ]
+
+
+# ------------------------------------------------------------------------------ the database
+
+
+@contextmanager
+def fresh_database(url: str | None) -> Iterator[Fresh]:
+    """Migrated, the 2026 plan loaded, a `cases:write` and a `read` token."""
+    with bench_database(url) as database_url:
+        engine = make_engine(database_url)
+        try:
+            upgrade(engine)
+            with Session(engine) as session, session.begin():
+                set_actor(session, Actor(ActorKind.system, None, "bench", frozenset()))
+                load_plan_path(session, DEFAULT_PLAN_FILE)
+                _, write = create_token(
+                    session, TokenCreate(name="Sagssystem", scopes=[Scope.cases_write]), "bench"
+                )
+                _, read = create_token(
+                    session, TokenCreate(name="Læser", scopes=[Scope.read]), "bench"
+                )
+            yield Fresh(database_url, engine, write, read)
+        finally:
+            engine.dispose()
+
+
+def plain_url(url: str | None) -> str | None:
+    """The baseline's database: a SQLite file beside a given one, else the same kind."""
+    if url is None or make_url(url).get_backend_name() != "sqlite":
+        return url
+    database = Path(make_url(url).database or "")
+    if not database.name or database.name == ":memory:":
+        raise SystemExit("give a SQLite file (sqlite:///path/bench.db) or no URL at all")
+    return str(make_url(url).set(database=str(database.with_stem(f"{database.stem}-plain"))))
+
+
+def case_count(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(Case)).scalar_one()
+
+
+def bulk_load(engine: Engine, settings: RunSettings, cvrs: list[str]) -> None:
+    """Generated cases after the pushed ones, up to --metric-cases; then fresh statistics."""
+    table = Case.__table__
+    now = utcnow()
+    with Session(engine) as session:
+        for first in range(settings.cases, settings.metric_cases, LOAD_CHUNK):
+            count = min(LOAD_CHUNK, settings.metric_cases - first)
+            rows = generate(settings.seed, first, count, cvrs)
+            for row in rows:
+                row["created_at"] = row["updated_at"] = now
+            session.execute(insert(table), rows)
+        session.commit()
+    analyze = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(analyze)
+
+
+def settle() -> None:
+    """As the service does once it has started: long-lived objects out of the collector's way."""
+    gc.collect()
+    gc.freeze()
+
+
+# --------------------------------------------------------------------------------- the server
+
+
+@contextmanager
+def serving(url: str) -> Iterator[str]:
+    """The real app on uvicorn in a background thread, on a free port; its base URL."""
+    app = create_app(Settings(database_url=url, migrate_on_start=False))
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join()
+        listener.close()
+
+
+def client_for(base_url: str, token: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=600
+    )
+
+
+def post_batches(
+    client: httpx.Client, bodies: list[bytes]
+) -> tuple[float, list[float], Counter[str]]:
+    """POST the bodies one after the other; wall seconds, ms per batch, the summed counts."""
+    headers = {"Content-Type": "application/json"}
+    counts: Counter[str] = Counter()
+    heads: list[bytes] = []
+    batch_ms: list[float] = []
+    start = time.perf_counter()
+    for body in bodies:
+        sent = time.perf_counter()
+        response = client.post(BATCH_PATH, content=body, headers=headers)
+        batch_ms.append((time.perf_counter() - sent) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"batch answered {response.status_code}: {response.text[:2000]}")
+        heads.append(response.content[:HEAD_BYTES])
+    seconds = time.perf_counter() - start
+    for head in heads:  # after the clock: the answers' counts
+        text_ = head.decode("utf-8", errors="ignore")
+        found, _ = json.JSONDecoder().raw_decode(text_, text_.index('"counts":') + len('"counts":'))
+        counts.update(found)
+    return seconds, batch_ms, counts
+
+
+def warm_up(client: httpx.Client, db: Fresh, cvrs: list[str], seed: int) -> None:
+    """One batch of other cases, twice (created, unchanged), then deleted again."""
+    rows = generate(seed + 1, 0, MAX_BATCH, cvrs)
+    for row in rows:
+        row["source"] = WARMUP_SOURCE
+    bodies = batch_bodies(rows)
+    for outcome in ("created", "unchanged"):
+        _, _, counts = post_batches(client, bodies)
+        if counts[outcome] != len(rows):
+            raise RuntimeError(f"warm-up: unexpected counts {dict(counts)}")
+    with db.engine.begin() as connection:
+        connection.execute(delete(Case).where(Case.source == WARMUP_SOURCE))
+
+
+def counts_text(counts: Counter[str]) -> str:
+    return ", ".join(
+        f"{key} {value:,}" for key, value in counts.items() if value and key != "items"
+    )
+
+
+def time_api(client: httpx.Client, db: Fresh, bodies: list[bytes], n: int) -> list[Ingest]:
+    results = []
+    for name, outcome in (
+        ("API batch push (new)", "created"),
+        ("API re-push (unchanged)", "unchanged"),
+    ):
+        settle()
+        seconds, batch_ms, counts = post_batches(client, bodies)
+        ok = counts["items"] == counts[outcome] == n and case_count(db.engine) == n
+        results.append(Ingest(name, n, seconds, batch_ms, ok, counts_text(counts)))
+    return results
+
+
+# ---------------------------------------------------------------------------- the baseline
+
+
+def plain_upsert_statement(engine: Engine) -> Insert:
+    """INSERT ... ON CONFLICT (source, external_id) DO UPDATE, never back in time."""
+    table = Case.__table__
+    dialect_insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    statement = dialect_insert(table)
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.source, table.c.external_id],
+        set_={name: excluded[name] for name in (*FIELDS, "updated_at")},
+        where=excluded.source_updated_at >= table.c.source_updated_at,
+    )
+
+
+def plain_chunks(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    now = utcnow()
+    return [
+        [row | {"created_at": now, "updated_at": now} for row in rows[i : i + MAX_BATCH]]
+        for i in range(0, len(rows), MAX_BATCH)
+    ]
+
+
+def plain_upsert(engine: Engine, statement: Insert, chunks: list[list[dict[str, Any]]]) -> float:
+    """Each chunk in its own transaction, as a batch request is; wall seconds."""
+    start = time.perf_counter()
+    for chunk in chunks:
+        with engine.begin() as connection:
+            connection.execute(statement, chunk)
+    return time.perf_counter() - start
+
+
+def time_plain(
+    url: str | None, rows: list[dict[str, Any]], seed: int, cvrs: list[str]
+) -> list[Ingest]:
+    n = len(rows)
+    with fresh_database(url) as db:
+        statement = plain_upsert_statement(db.engine)
+        warm = plain_chunks(generate(seed + 1, 0, MAX_BATCH, cvrs))
+        plain_upsert(db.engine, statement, warm)  # compiled once, the pool filled
+        with db.engine.begin() as connection:
+            connection.execute(delete(Case))
+        chunks = plain_chunks(rows)
+        results = []
+        for name in ("plain Core upsert (new)", "plain Core upsert (again)"):
+            settle()
+            seconds = plain_upsert(db.engine, statement, chunks)
+            stored = case_count(db.engine)
+            results.append(Ingest(name, n, seconds, [], stored == n, f"stored {stored:,}"))
+    return results
+
+
+# --------------------------------------------------------------------- the hand-written SQL
+
+# The fastest shapes found on the shipped schema (1,000,000 cases; median of a few calls):
+# - SQLite reads the table in one scan: `+c.kind` keeps the planner off the (kind, decided_on)
+#   index, whose range covers most of the table and costs a random table read per row (the
+#   metrics 3.3 s -> 1.9 s; the goal metric 1.7 s -> 0.6 s, also faster than an indexed
+#   UNION ALL arm per year at 1.5 s). The open cases, a small part of the table, keep the index.
+# - Periods are grouped by an integer key (year x 10 + quarter) and named at the end: 5-15 %
+#   faster than grouping by the text on both backends.
+# - SQLite: nearest-rank percentiles by ROW_NUMBER over the counted rows (NULL days sort last),
+#   per quarter and over all rows in the same pass; PostgreSQL: percentile_disc is the nearest
+#   rank, and ROLLUP adds the total in the same pass. The open cases are one more arm.
+METRICS_SQLITE = """
+WITH d AS MATERIALIZED (
+    SELECT CAST(substr(c.decided_on, 1, 4) AS INTEGER) * 10
+               + (CAST(substr(c.decided_on, 6, 2) AS INTEGER) + 2) / 3 AS quarter,
+           CASE WHEN c.counts_toward_target = 1 AND c.complete_on IS NOT NULL
+                THEN CAST(julianday(c.decided_on) - julianday(c.complete_on) AS INTEGER)
+                     - c.paused_days END AS days,
+           COALESCE(t.target_days, 50) AS target
+    FROM cases AS c LEFT JOIN case_targets AS t ON t.kind = c.kind
+    WHERE +c.kind = :kind AND c.is_business = 1 AND c.decided_on BETWEEN :start AND :end
+),
+r AS MATERIALIZED (
+    SELECT quarter, days, target,
+           ROW_NUMBER() OVER (PARTITION BY quarter ORDER BY days NULLS LAST) AS rank_p,
+           COUNT(days) OVER (PARTITION BY quarter) AS n_p,
+           ROW_NUMBER() OVER (ORDER BY days NULLS LAST) AS rank_t,
+           COUNT(days) OVER () AS n_t
+    FROM d
+)
+SELECT (quarter / 10) || '-Q' || (quarter % 10) AS period, COUNT(*) AS decided,
+       COUNT(days) AS counted, COALESCE(SUM(days <= target), 0) AS within,
+       MAX(CASE WHEN rank_p = (n_p + 1) / 2 THEN days END) AS median,
+       MAX(CASE WHEN rank_p = (9 * n_p + 9) / 10 THEN days END) AS p90
+FROM r GROUP BY quarter
+UNION ALL
+SELECT 'total', COUNT(*), COUNT(days), COALESCE(SUM(days <= target), 0),
+       MAX(CASE WHEN rank_t = (n_t + 1) / 2 THEN days END),
+       MAX(CASE WHEN rank_t = (9 * n_t + 9) / 10 THEN days END)
+FROM r
+UNION ALL
+SELECT 'open', COUNT(*), NULL, NULL, NULL, NULL
+FROM cases AS c LEFT JOIN case_targets AS t ON t.kind = c.kind
+WHERE c.kind = :kind AND c.is_business = 1 AND c.decided_on IS NULL
+  AND c.complete_on IS NOT NULL AND c.complete_on <= :as_of AND c.counts_toward_target = 1
+  AND CAST(julianday(:as_of) - julianday(c.complete_on) AS INTEGER) - c.paused_days
+      > COALESCE(t.target_days, 50)
+"""
+
+METRICS_POSTGRESQL = """
+WITH d AS (
+    SELECT CAST(EXTRACT(YEAR FROM c.decided_on) AS INTEGER) * 10
+               + CAST(EXTRACT(QUARTER FROM c.decided_on) AS INTEGER) AS quarter,
+           CASE WHEN c.counts_toward_target AND c.complete_on IS NOT NULL
+                THEN c.decided_on - c.complete_on - c.paused_days END AS days,
+           COALESCE(t.target_days, 50) AS target
+    FROM cases AS c LEFT JOIN case_targets AS t ON t.kind = c.kind
+    WHERE c.kind = :kind AND c.is_business AND c.decided_on BETWEEN :start AND :end
+)
+SELECT CASE WHEN GROUPING(quarter) = 1 THEN 'total'
+            ELSE (quarter / 10) || '-Q' || (quarter % 10) END AS period,
+       COUNT(*) AS decided, COUNT(days) AS counted,
+       COUNT(*) FILTER (WHERE days <= target) AS within,
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY days) AS median,
+       percentile_disc(0.9) WITHIN GROUP (ORDER BY days) AS p90
+FROM d GROUP BY ROLLUP (quarter)
+UNION ALL
+SELECT 'open', COUNT(*), NULL, NULL, NULL, NULL
+FROM cases AS c LEFT JOIN case_targets AS t ON t.kind = c.kind
+WHERE c.kind = :kind AND c.is_business AND c.decided_on IS NULL
+  AND c.complete_on IS NOT NULL AND c.complete_on <= :as_of AND c.counts_toward_target
+  AND (:as_of - c.complete_on) - c.paused_days > COALESCE(t.target_days, 50)
+"""
+
+# The goal metric: counted and within per year of decision, one pass over the five years.
+SHARE_SQLITE = """
+SELECT CAST(substr(c.decided_on, 1, 4) AS INTEGER) AS year,
+       SUM(c.counts_toward_target = 1 AND c.complete_on IS NOT NULL) AS counted,
+       SUM(c.counts_toward_target = 1 AND c.complete_on IS NOT NULL
+           AND CAST(julianday(c.decided_on) - julianday(c.complete_on) AS INTEGER)
+               - c.paused_days <= COALESCE(t.target_days, 50)) AS within
+FROM cases AS c LEFT JOIN case_targets AS t ON t.kind = c.kind
+WHERE +c.kind = :kind AND c.is_business = 1 AND c.decided_on BETWEEN :start AND :end
+GROUP BY year
+"""
+
+SHARE_POSTGRESQL = """
+SELECT CAST(EXTRACT(YEAR FROM c.decided_on) AS INTEGER) AS year,
+       COUNT(*) FILTER (WHERE c.counts_toward_target AND c.complete_on IS NOT NULL) AS counted,
+       COUNT(*) FILTER (WHERE c.counts_toward_target AND c.complete_on IS NOT NULL
+                        AND c.decided_on - c.complete_on - c.paused_days
+                            <= COALESCE(t.target_days, 50)) AS within
+FROM cases AS c LEFT JOIN case_targets AS t ON t.kind = c.kind
+WHERE c.kind = :kind AND c.is_business AND c.decided_on BETWEEN :start AND :end
+GROUP BY year
+"""
+
+
+def hand_sql(engine: Engine, sqlite_sql: str, postgresql_sql: str) -> TextClause:
+    sql = postgresql_sql if engine.dialect.name == "postgresql" else sqlite_sql
+    return text(sql).bindparams(
+        *(bindparam(name, type_=Date()) for name in ("start", "end", "as_of") if f":{name}" in sql)
+    )
+
+
+Numbers = tuple[tuple[Any, ...], ...]
+
+
+def service_numbers(result: CaseMetrics) -> Numbers:
+    """Per period, then the total: decided, counted, within, median, p90; then open past target."""
+    rows = [*result.rows, result.total]
+    return (
+        *(
+            (r.period, r.decided, r.counted, r.within_target, r.median_days, r.p90_days)
+            for r in rows
+        ),
+        ("open", result.open_past_target),
+    )
+
+
+def sql_numbers(rows: list[Any]) -> Numbers:
+    periods = sorted((tuple(r) for r in rows if r[0] not in ("total", "open")), key=lambda r: r[0])
+    total = [tuple(r) for r in rows if r[0] == "total"]
+    open_ = next(r[1] for r in rows if r[0] == "open")
+    return (*periods, *total, ("open", open_))
+
+
+def share_values(rows: list[Any]) -> list[float | None]:
+    by_year = {year: share(within or 0, counted or 0) for year, counted, within in rows}
+    return [by_year.get(year) for year in GOAL_YEARS]
+
+
+# ------------------------------------------------------------------------------- measuring
+
+
+def asked_metrics(engine: Engine) -> CaseMetrics:
+    """The service call the benchmark times, in a fresh Session."""
+    with Session(engine) as session:
+        return case_metrics(
+            session,
+            start=START,
+            end=END,
+            period=PERIOD,
+            kind=KIND,
+            business_only=True,
+            as_of=AS_OF,
+        )
+
+
+def metrics_calls(engine: Engine) -> dict[str, Callable[[], Any]]:
+    """The service calls and their hand-written SQL, each answering comparable numbers."""
+    metrics_sql = hand_sql(engine, METRICS_SQLITE, METRICS_POSTGRESQL)
+    share_sql = hand_sql(engine, SHARE_SQLITE, SHARE_POSTGRESQL)
+    params = {"kind": KIND.value, "start": START, "end": END, "as_of": AS_OF}
+    metric = CasesWithinTargetMetric()
+    requests = [
+        MetricRequest(0, CaseShareParams(), date(year, 1, 1), date(year, 12, 31))
+        for year in GOAL_YEARS
+    ]
+
+    def service() -> Numbers:
+        return service_numbers(asked_metrics(engine))
+
+    def sql() -> Numbers:
+        with engine.connect() as connection:
+            return sql_numbers(connection.execute(metrics_sql, params).all())
+
+    def goal_service() -> list[float | None]:
+        with Session(engine) as session:
+            return metric.compute(session, requests)
+
+    def goal_sql() -> list[float | None]:
+        with engine.connect() as connection:
+            return share_values(connection.execute(share_sql, params).all())
+
+    return {"service": service, "sql": sql, "goal_service": goal_service, "goal_sql": goal_sql}
+
+
+def count_statements(engine: Engine, calls: dict[str, Callable[[], Any]]) -> dict[str, int]:
+    return {name: len(statements_of(engine, calls[name])) for name in ("service", "goal_service")}
+
+
+def time_alternately(calls: list[Callable[[], object]], repeat: int) -> list[Timing]:
+    """Each call warmed up, then timed in turns, so a change in the machine's load hits all."""
+    for call in calls:
+        for _ in range(WARMUP):
+            call()
+    samples: list[list[float]] = [[] for _ in calls]
+    for _ in range(repeat):
+        for call, times in zip(calls, samples, strict=True):
+            start = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - start) * 1000)
+    return [Timing(median_ms=statistics.median(t), min_ms=min(t)) for t in samples]
+
+
+def measure_metrics(
+    db: Fresh, client: httpx.Client, repeat: int, small: dict[str, int], sizes: tuple[int, int]
+) -> tuple[list[Comparison], list[str]]:
+    calls = metrics_calls(db.engine)
+    large = count_statements(db.engine, calls)
+    labels = [f"{n:,} cases" for n in sizes]
+
+    def http() -> dict[str, Any]:
+        response = client.get(METRICS_PATH, params=METRICS_QUERY)
+        response.raise_for_status()
+        return response.json()
+
+    settle()
+    sql, service, over_http = time_alternately([calls["sql"], calls["service"], http], repeat)
+    goal_sql, goal_service = time_alternately([calls["goal_sql"], calls["goal_service"]], repeat)
+    results = [
+        Comparison(
+            f"case_metrics, {PERIOD}s {START.year}-{END.year}",
+            service,
+            sql,
+            calls["service"]() == calls["sql"](),
+            dict(zip(labels, (small["service"], large["service"]), strict=True)),
+        ),
+        Comparison(
+            f"GET {METRICS_PATH} (HTTP, information)",
+            over_http,
+            None,
+            http() == asked_metrics(db.engine).model_dump(mode="json"),
+            {},
+        ),
+        Comparison(
+            f"CasesWithinTargetMetric, {len(GOAL_YEARS)} years",
+            goal_service,
+            goal_sql,
+            calls["goal_service"]() == calls["goal_sql"](),
+            dict(zip(labels, (small["goal_service"], large["goal_service"]), strict=True)),
+        ),
+    ]
+    return results, statements_of(db.engine, calls["service"])
+
+
+# --------------------------------------------------------------------------------- report
+
+
+def load_text() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+def report(
+    backend: str,
+    settings: RunSettings,
+    loads: tuple[str, str],
+    ingest: list[Ingest],
+    metrics: list[Comparison],
+    statements: list[str],
+) -> str:
+    plain = next(i for i in ingest if i.name.startswith("plain") and "new" in i.name)
+    header = (
+        f"{'ingest':<28}  {'cases':>8}  {'seconds':>8}  {'cases/s':>8}  {'vs plain':>8}  "
+        f"{'batch ms med/p95':>16}  {'counts':>6}  outcome"
+    )
+    lines = [
+        "Cases benchmark: POST /api/v1/cases/batch vs a plain Core upsert; case metrics vs "
+        "hand-written SQL",
+        f"backend        {backend}",
+        f"machine        {os.cpu_count()} cores; load average {loads[0]} at the start, "
+        f"{loads[1]} at the end (other processes, e.g. another benchmark, share the cores)",
+        f"ingest         {settings.cases:,} generated cases in batches of {MAX_BATCH:,}, one "
+        "httpx client, keep-alive, sequential; uvicorn in a thread of this process, HTTP over "
+        "127.0.0.1; warmed by one batch",
+        f"plain          the same rows as Python dicts, Core INSERT .. ON CONFLICT DO UPDATE "
+        f"(where newer or equal), {MAX_BATCH:,} rows per transaction, fresh database",
+        f"metrics        {settings.metric_cases:,} cases ({settings.cases:,} pushed, the rest "
+        f"bulk-loaded, then ANALYZE); {settings.repeat} calls after {WARMUP} warm-up calls, "
+        "in turns with the SQL, median / min; a fresh Session or connection per call",
+        "",
+        header,
+        "-" * len(header),
+    ]
+    for i in ingest:
+        batches = (
+            f"{statistics.median(i.batch_ms):.1f} / {percentile(i.batch_ms, 0.95):.1f}"
+            if i.batch_ms
+            else "-"
+        )
+        lines.append(
+            f"{i.name:<28}  {i.cases:>8,}  {i.seconds:>8.2f}  {i.rate:>8,.0f}  "
+            f"{i.rate / plain.rate:>8.2f}  {batches:>16}  {'ok' if i.counts_ok else 'WRONG':>6}  "
+            f"{i.counts}"
+        )
+    base = metrics[0].sql
+    assert base is not None
+    header = (
+        f"{f'metrics at {settings.metric_cases:,} cases':<46}  {'service ms med/min':>18}  "
+        f"{'SQL ms med/min':>16}  {'ratio':>5}  {'same':>4}  statements per call"
+    )
+    lines += ["", header, "-" * len(header)]
+    for m in metrics:
+        sql = m.sql or base
+        sql_text = f"{sql.median_ms:.1f} / {sql.min_ms:.1f}" if m.sql else "(as above)"
+        counts = " -> ".join(f"{n} ({label})" for label, n in m.statements.items()) or "-"
+        lines.append(
+            f"{m.name:<46}  {f'{m.service.median_ms:.1f} / {m.service.min_ms:.1f}':>18}  "
+            f"{sql_text:>16}  {m.ratio(sql):>5.2f}  {'yes' if m.same else 'NO':>4}  {counts}"
+        )
+    lines += ["", *verdict(ingest, metrics), "", "statements of one case_metrics call:"]
+    for n, statement in enumerate(statements, 1):
+        one_line = " ".join(statement.split())
+        lines.append(f"  {n:>2}. {one_line[:110]}{'...' if len(one_line) > 110 else ''}")
+    return "\n".join(lines)
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest rank: the value at rank ceil(p x n)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
+
+
+def verdict(ingest: list[Ingest], metrics: list[Comparison]) -> list[str]:
+    by_name = {i.name: i for i in ingest}
+    plain = by_name["plain Core upsert (new)"]
+    push = by_name["API batch push (new)"]
+    lines = []
+    passed = all(i.counts_ok for i in ingest)
+    if not passed:
+        lines.append("counts: some run did not store or answer the expected counts  FAIL")
+    ratio = push.rate / plain.rate
+    ok = ratio >= MIN_RATE_RATIO
+    passed = passed and ok
+    lines.append(
+        f"target: API ingest >= {MIN_RATE_RATIO:g}x the plain rate: {ratio:.2f}x "
+        f"({push.rate:,.0f} vs {plain.rate:,.0f} cases/s)  {'PASS' if ok else 'FAIL'}"
+    )
+    for m in metrics:
+        if m.sql is None:
+            if not m.same:
+                passed = False
+                lines.append(f"{m.name}: the answer differs from the service call's  FAIL")
+            continue
+        fast = m.ratio(m.sql) <= MAX_RATIO and m.same
+        constant = len(set(m.statements.values())) == 1
+        passed = passed and fast and constant
+        lines += [
+            f"target: {m.name}: <= {MAX_RATIO:g}x hand-written SQL, same numbers: "
+            f"{m.ratio(m.sql):.2f}x{'' if m.same else ', numbers differ'}  "
+            f"{'PASS' if fast else 'FAIL'}",
+            f"target: {m.name}: statements per call constant: "
+            f"{' -> '.join(str(n) for n in m.statements.values())}  "
+            f"{'PASS' if constant else 'FAIL'}",
+        ]
+    return [*lines, f"VERDICT: {'PASS' if passed else 'FAIL'}"]
+
+
+# ------------------------------------------------------------------------------------ main
+
+
+def parse_args(argv: list[str] | None = None) -> RunSettings:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.cases_ingest",
+        description="Time the case batch ingest against a plain Core upsert, and the case "
+        "metrics against hand-written SQL.",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="postgresql+psycopg://… (fresh databases are created and dropped there) or a new "
+        "SQLite file; default: SQLite in temporary directories",
+    )
+    parser.add_argument("--cases", type=int, default=200_000, help="cases pushed (200,000)")
+    parser.add_argument(
+        "--metric-cases", type=int, default=1_000_000, help="cases for the metrics (1,000,000)"
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="timed metrics calls (5)")
+    parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    args = parser.parse_args(argv)
+    if args.cases < MAX_BATCH:
+        parser.error(f"--cases must be at least {MAX_BATCH}")
+    if args.metric_cases < args.cases:
+        parser.error("--metric-cases must be at least --cases")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return RunSettings(args.database_url, args.cases, args.metric_cases, args.repeat, args.seed)
+
+
+def run(settings: RunSettings) -> str:
+    start_load = load_text()
+    cvrs = [valid_cvr(n) for n in range(CVRS)]
+    rows = generate(settings.seed, 0, settings.cases, cvrs)
+    bodies = batch_bodies(rows)
+    ingest = time_plain(plain_url(settings.database_url), rows, settings.seed, cvrs)
+    with (
+        fresh_database(settings.database_url) as db,
+        serving(db.url) as base,
+        client_for(base, db.write_token) as writer,
+        client_for(base, db.read_token) as reader,
+    ):
+        backend = backend_name(db.engine)
+        warm_up(writer, db, cvrs, settings.seed)
+        ingest = time_api(writer, db, bodies, settings.cases) + ingest
+        del rows, bodies
+        small = count_statements(db.engine, metrics_calls(db.engine))
+        bulk_load(db.engine, settings, cvrs)
+        if (stored := case_count(db.engine)) != settings.metric_cases:
+            raise RuntimeError(f"{stored:,} cases stored; expected {settings.metric_cases:,}")
+        metrics, statements = measure_metrics(
+            db, reader, settings.repeat, small, (settings.cases, settings.metric_cases)
+        )
+    return report(backend, settings, (start_load, load_text()), ingest, metrics, statements)
+
+
+def main(argv: list[str] | None = None) -> None:
+    print(run(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()
