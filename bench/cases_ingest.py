@@ -64,14 +64,11 @@ place.
 """
 
 import argparse
-import gc
 import json
 import math
 import os
 import random
-import socket
 import statistics
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -83,7 +80,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from sqlalchemy import (
     Date,
     Engine,
@@ -99,7 +95,6 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
-from stdnum.dk import cvr
 
 import api.models  # noqa: F401  (every mapper, so relationships resolve)
 from api.auth.audit import set_actor
@@ -111,11 +106,11 @@ from api.cases.enums import CaseKind, Decision
 from api.cases.metrics import CaseShareParams, CasesWithinTargetMetric, case_metrics, share
 from api.cases.models import Case
 from api.cases.schemas import MAX_BATCH, CaseFields, CaseMetrics
-from api.config import DEFAULT_PLAN_FILE, Settings
+from api.config import DEFAULT_PLAN_FILE
 from api.db import make_engine, utcnow
 from api.goals.registry import MetricRequest
-from api.main import create_app
 from api.migrate import upgrade
+from bench.grant_import import client_for, serving, settle, valid_cvr
 from bench.progress import WARMUP, Timing, backend_name, bench_database, statements_of
 
 BATCH_PATH = "/api/v1/cases/batch"
@@ -204,14 +199,6 @@ class Comparison:
 
 
 # ---------------------------------------------------------------------------------- the data
-
-
-def valid_cvr(n: int) -> str:
-    """The n-th CVR number passing the modulus-11 check (as bench.grant_import makes them)."""
-    base = 10_000_000 + n * 97
-    while not cvr.is_valid(str(base)):
-        base += 1
-    return str(base)
 
 
 def _pick(rng: random.Random, weights: dict[Any, int]) -> Any:
@@ -339,43 +326,7 @@ def bulk_load(engine: Engine, settings: RunSettings, cvrs: list[str]) -> None:
         connection.exec_driver_sql(analyze)
 
 
-def settle() -> None:
-    """As the service does once it has started: long-lived objects out of the collector's way."""
-    gc.collect()
-    gc.freeze()
-
-
 # --------------------------------------------------------------------------------- the server
-
-
-@contextmanager
-def serving(url: str) -> Iterator[str]:
-    """The real app on uvicorn in a background thread, on a free port; its base URL."""
-    app = create_app(Settings(database_url=url, migrate_on_start=False))
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join()
-        listener.close()
-
-
-def client_for(base_url: str, token: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=600
-    )
 
 
 def post_batches(

@@ -1,111 +1,34 @@
 """`erhverv import-grants` against a live server: real HTTP uploads, the report, the exit codes."""
 
-import gc
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
 from api.auth.permissions import Scope
-from api.auth.schemas import TokenCreate
-from api.auth.service import create_token
 from api.cli import app
-from api.config import get_settings
-from api.db import make_engine
 from api.grants.client import ImportFailed, ProgressReader, normalise_url
-from api.main import create_app
 from tests.events.helpers import valid_cvr
 from tests.helpers import xlsx
+from tests.live_server import LiveServer, free_socket, live_server
 
 HEADER = ["Reference", "CVR-nr.", "Virksomhed", "Program", "Beløb", "Bevillingsdato"]
 COUNT_LABELS = ["Rækker", "Oprettet", "Opdateret", "Uændret", "Dubletter", "Afvist"]
 _companies = count(5000)  # valid_cvr(n) numbers no other test here uses
 
 
-@dataclass(frozen=True)
-class LiveServer:
-    url: str  # the service's root, as a user would give it
-    token: str  # grants:write only
-    read_token: str  # read only
-
-
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-def _token(database_url: str, name: str, scope: Scope) -> str:
-    engine = make_engine(database_url)
-    try:
-        with Session(engine) as session:
-            _, raw = create_token(
-                session, TokenCreate(name=name, scopes=[scope]), created_by="test"
-            )
-            session.commit()
-    finally:
-        engine.dispose()
-    return raw
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """uvicorn serving create_app() on a fresh SQLite file, once for the module."""
-    folder = tmp_path_factory.mktemp("live")
-    database_url = f"sqlite:///{folder / 'live.db'}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ERHVERV_DATABASE_URL", database_url)
-        patch.setenv("ERHVERV_FRONTEND_DIR", str(folder / "no-frontend"))
-        get_settings.cache_clear()
-        sock = _free_socket()
-        port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            create_app(), host="127.0.0.1", port=port, log_config=None, access_log=False
-        )
-        uvicorn_server = uvicorn.Server(config)
-        thread = threading.Thread(
-            target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True
-        )
-        thread.start()
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for_health(url, thread)
-            yield LiveServer(
-                url=url,
-                token=_token(database_url, "Erhvervshus-import", Scope.grants_write),
-                read_token=_token(database_url, "Læser", Scope.read),
-            )
-        finally:
-            uvicorn_server.should_exit = True
-            thread.join(timeout=30)
-            sock.close()
-            gc.unfreeze()  # the app's lifespan froze the heap
-            get_settings.cache_clear()
-
-
-def _wait_for_health(url: str, thread: threading.Thread) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert thread.is_alive(), "the server stopped while starting"
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"{url}/health did not answer")
+    with live_server(
+        tmp_path_factory.mktemp("live"), "Erhvervshus-import", Scope.grants_write
+    ) as running:
+        yield running
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -348,7 +271,7 @@ def test_a_refused_file_prints_the_problem_and_its_errors(
 
 def test_a_closed_port_exits_2_naming_the_address(tmp_path: Path) -> None:
     file = write_csv(tmp_path / "tilskud.csv", good_rows("CLOSED", 1))
-    with _free_socket() as sock:
+    with free_socket() as sock:
         port = sock.getsockname()[1]  # bound, never listening: the connection is refused
 
         result = run(str(file), "--url", f"http://127.0.0.1:{port}", "--token", "erh_x_y")
