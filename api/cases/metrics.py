@@ -11,31 +11,27 @@ The rules, written down once:
   (`counts_toward_target`). `decided` counts every decided case of the filter.
 - Business cases only, unless asked otherwise; a period is the year, quarter or month of the
   decision.
-- Percentiles are nearest-rank (the value at rank ceil(p x n) in day order), computed with window
-  functions, so both databases give the same whole number of days.
+- Percentiles are nearest-rank: the value at rank ceil(p x n) in day order.
 - An open case is past its target when it is complete, undecided, and its days so far (to the
   evaluation day, less pauses) exceed its target.
+
+How: one SQL statement counts the decided cases per month of decision and whole number of days
+(with whether they were within the target), a few thousand rows for any number of cases; the
+periods, totals and percentiles are summed from those counts. Days are whole numbers, so the
+percentiles are exact, the same on both databases, and cost no sort of the cases themselves:
+at a million cases this is several times faster than window functions or percentile_disc
+(bench/cases_ingest.py). The covering index on (kind, is_business, decided_on, ...) lets the
+statement read the index alone.
 """
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import (
-    ColumnElement,
-    Integer,
-    Select,
-    String,
-    and_,
-    case,
-    cast,
-    extract,
-    func,
-    literal,
-    select,
-    union_all,
-)
+from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, literal, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -69,6 +65,32 @@ def _days_postgresql(element: DaysBetween, compiler: SQLCompiler, **kw: Any) -> 
     return f"({end} - {start})"
 
 
+class MonthOf(GenericFunction[Any]):
+    """The month of a date, as cheaply as each database gives it: 'YYYY-MM' or YYYYMM."""
+
+    identifier = "cases_month_of"
+    name = "month_of"
+    inherit_cache = True
+
+
+@compiles(MonthOf, "sqlite")
+def _month_sqlite(element: MonthOf, compiler: SQLCompiler, **kw: Any) -> str:
+    (day,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"substr({day}, 1, 7)"  # dates are ISO text in SQLite
+
+
+@compiles(MonthOf, "postgresql")
+def _month_postgresql(element: MonthOf, compiler: SQLCompiler, **kw: Any) -> str:
+    (day,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(EXTRACT(YEAR FROM {day}) * 100 + EXTRACT(MONTH FROM {day}) AS INTEGER)"
+
+
+def _year_month(value: str | int) -> tuple[int, int]:
+    if isinstance(value, str):
+        return int(value[:4]), int(value[5:7])
+    return divmod(value, 100)
+
+
 def target_days() -> ColumnElement[int]:
     """The target of the case's kind; the query joins `with_targets` (the default else)."""
     return func.coalesce(CaseTarget.target_days, DEFAULT_TARGET_DAYS)
@@ -92,81 +114,93 @@ def _filters(kind: CaseKind | None, business_only: bool) -> list[ColumnElement[b
     return conditions
 
 
-def _period_key(period: str) -> ColumnElement[str]:
-    year = cast(extract("year", Case.decided_on), Integer)
-    month = cast(extract("month", Case.decided_on), Integer)
-    year_text = cast(year, String)
-    if period == "year":
-        return year_text
-    if period == "quarter":
-        quarter = (month - 1) // 3 + 1
-        return year_text + literal("-Q") + cast(quarter, String)
-    two_digits = case((month < 10, literal("0") + cast(month, String)), else_=cast(month, String))
-    return year_text + literal("-") + two_digits
+def _counted() -> ColumnElement[bool]:
+    return and_(Case.counts_toward_target.is_(True), Case.complete_on.is_not(None))
 
 
-def decided_rows(
-    start: date, end: date, kind: CaseKind | None, business_only: bool, period: str
+def decided_counts(
+    start: date, end: date, kind: CaseKind | None, business_only: bool
 ) -> Select[Any]:
-    """Decided cases of [start, end] with their period, whether counted, days and target."""
-    counted = and_(Case.counts_toward_target.is_(True), Case.complete_on.is_not(None))
-    query = select(
-        _period_key(period).label("period"),
-        case((counted, 1), else_=0).label("counted"),
-        case((counted, case_days())).label("days"),
-        target_days().label("target"),
-    )
-    return with_targets(query).where(
-        Case.decided_on.between(start, end), *_filters(kind, business_only)
-    )
-
-
-def period_stats(session: Session, rows: Select[Any], by_period: bool) -> list[MetricsRow]:
-    """Counts, share and percentiles per period (or over all rows) of `decided_rows`."""
-    decided = rows.subquery("decided")
-    group = decided.c.period if by_period else literal("total")
-    ranked = select(
-        group.label("period"),
-        decided.c.counted,
-        decided.c.days,
-        decided.c.target,
-        func.row_number()
-        .over(partition_by=(group, decided.c.counted), order_by=decided.c.days)
-        .label("rank"),
-        func.sum(decided.c.counted).over(partition_by=group).label("n"),
-    ).subquery("ranked")
-    counted = ranked.c.counted == 1
-    n = ranked.c.n
-
-    def at_rank(rank: ColumnElement[int]) -> ColumnElement[Any]:
-        return func.max(case((and_(counted, ranked.c.rank == rank), ranked.c.days)))
-
-    query = (
+    """Decided cases of [start, end] counted by month, days (NULL: not counted) and within."""
+    counted = _counted()
+    decided = with_targets(
         select(
-            ranked.c.period,
-            func.count().label("decided"),
-            func.sum(ranked.c.counted).label("counted"),
-            func.sum(case((and_(counted, ranked.c.days <= ranked.c.target), 1), else_=0)).label(
-                "within"
-            ),
-            at_rank((n + 1) // 2).label("median"),  # ceil(n / 2) in whole numbers
-            at_rank((9 * n + 9) // 10).label("p90"),  # ceil(9n / 10)
+            func.cases_month_of(Case.decided_on).label("month"),
+            case((counted, case_days())).label("days"),
+            case((counted, case((case_days() <= target_days(), 1), else_=0))).label("within"),
         )
-        .group_by(ranked.c.period)
-        .order_by(ranked.c.period)
+    ).where(Case.decided_on.between(start, end), *_filters(kind, business_only))
+    # Grouped by the subquery's columns: PostgreSQL would not match repeated expressions
+    # whose literals are separate parameters.
+    rows = decided.subquery("decided")
+    return select(rows.c.month, rows.c.days, rows.c.within, func.count().label("cases")).group_by(
+        rows.c.month, rows.c.days, rows.c.within
     )
-    return [
-        MetricsRow(
-            period=str(row.period),
-            decided=row.decided,
-            counted=row.counted or 0,
-            within_target=row.within or 0,
-            share_within_target=share(row.within or 0, row.counted or 0),
-            median_days=row.median,
-            p90_days=row.p90,
+
+
+@dataclass
+class _Tally:
+    """Decided cases of one period: their counts and the histogram of the counted days."""
+
+    decided: int = 0
+    within: int = 0
+    days: Counter[int] = field(default_factory=Counter)
+
+    def add(self, days: int | None, within: int | None, cases: int) -> None:
+        self.decided += cases
+        if days is not None:
+            self.days[days] += cases
+            self.within += cases if within else 0
+
+    def merge(self, other: "_Tally") -> None:
+        self.decided += other.decided
+        self.within += other.within
+        self.days.update(other.days)
+
+    def row(self, period: str) -> MetricsRow:
+        counted = self.days.total()
+        return MetricsRow(
+            period=period,
+            decided=self.decided,
+            counted=counted,
+            within_target=self.within,
+            share_within_target=share(self.within, counted),
+            median_days=nearest_rank(self.days, counted, (counted + 1) // 2),  # ceil(n / 2)
+            p90_days=nearest_rank(self.days, counted, (9 * counted + 9) // 10),  # ceil(9n / 10)
         )
-        for row in session.execute(query)
-    ]
+
+
+def nearest_rank(histogram: Counter[int], n: int, rank: int) -> int | None:
+    """The value at `rank` (1-based) of the n values that `histogram` counts."""
+    if n == 0:
+        return None
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    raise AssertionError("rank beyond the histogram")  # pragma: no cover
+
+
+def period_label(period: str, year: int, month: int) -> str:
+    if period == "year":
+        return str(year)
+    if period == "quarter":
+        return f"{year}-Q{(month - 1) // 3 + 1}"
+    return f"{year}-{month:02d}"
+
+
+def period_rows(counts: Iterable[Any], period: str) -> tuple[list[MetricsRow], MetricsRow]:
+    """The rows of `decided_counts` summed per period (in order) and over all periods."""
+    periods: dict[str, _Tally] = {}
+    for month, days, within, cases in counts:
+        label = period_label(period, *_year_month(month))
+        periods.setdefault(label, _Tally()).add(days, within, cases)
+    total = _Tally()
+    for tally in periods.values():
+        total.merge(tally)
+    # The labels sort as their periods do: '2025-Q4' < '2026-Q1', '2026-09' < '2026-10'.
+    return [tally.row(label) for label, tally in sorted(periods.items())], total.row("total")
 
 
 def share(within: int, counted: int) -> float | None:
@@ -198,26 +232,16 @@ def case_metrics(
     business_only: bool,
     as_of: date,
 ) -> CaseMetrics:
-    rows = decided_rows(start, end, kind, business_only, period)
-    by_period = period_stats(session, rows, by_period=True)
-    total = period_stats(session, rows, by_period=False)
-    empty = MetricsRow(
-        period="total",
-        decided=0,
-        counted=0,
-        within_target=0,
-        share_within_target=None,
-        median_days=None,
-        p90_days=None,
-    )
+    counts = session.execute(decided_counts(start, end, kind, business_only))
+    rows, total = period_rows(counts, period)
     set_days = dict(session.execute(select(CaseTarget.kind, CaseTarget.target_days)).all())
     return CaseMetrics(
         kind=kind,
         business_only=business_only,
         period=period,
         target_days={k.value: set_days.get(k, DEFAULT_TARGET_DAYS) for k in CaseKind},
-        rows=by_period,
-        total=total[0] if total else empty,
+        rows=rows,
+        total=total,
         open_past_target=open_past_target(session, as_of, kind, business_only),
         as_of=as_of,
     )
@@ -246,30 +270,30 @@ class CasesWithinTargetMetric:
     reads_measurements: ClassVar[bool] = False
 
     def compute(self, session: Session, requests: Sequence[MetricRequest]) -> list[float | None]:
+        """One statement for all requests: an arm per request, each read from the index."""
         if not requests:
             return []
+        counted = _counted()
+        within = and_(counted, case_days() <= target_days())
         parts = []
         for index, request in enumerate(requests):
             assert isinstance(request.params, CaseShareParams)
             params = request.params
-            decided = decided_rows(
-                request.start, request.end, params.kind, params.business_only, "year"
-            ).subquery()
             parts.append(
-                select(
-                    literal(index).label("request"),
-                    func.sum(decided.c.counted).label("counted"),
-                    func.sum(
-                        case(
-                            (and_(decided.c.counted == 1, decided.c.days <= decided.c.target), 1),
-                            else_=0,
-                        )
-                    ).label("within"),
+                with_targets(
+                    select(
+                        literal(index).label("request"),
+                        func.count(case((counted, 1))).label("counted"),
+                        func.count(case((within, 1))).label("within"),
+                    )
+                ).where(
+                    Case.decided_on.between(request.start, request.end),
+                    *_filters(params.kind, params.business_only),
                 )
             )
         values: list[float | None] = [None] * len(requests)
-        for index, counted, within in session.execute(union_all(*parts)):
-            values[index] = share(within or 0, counted or 0)
+        for index, counted_cases, within_cases in session.execute(union_all(*parts)):
+            values[index] = share(within_cases, counted_cases)
         return values
 
 

@@ -37,8 +37,17 @@ class Case(Base, Timestamped):
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
         CheckConstraint("paused_days >= 0", name="paused_days_not_negative"),
-        # The metrics read decided cases by kind and date, and open ones by kind.
-        Index("ix_cases_kind_decided_on", "kind", "decided_on"),
+        # Covering the metrics: they read decided cases by kind, business and date, and open
+        # ones by kind, from this index alone (no table read per case: a million cases).
+        Index(
+            "ix_cases_metrics",
+            "kind",
+            "is_business",
+            "decided_on",
+            "counts_toward_target",
+            "complete_on",
+            "paused_days",
+        ),
     )
 
 

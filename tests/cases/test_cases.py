@@ -245,6 +245,24 @@ class TestMetrics:
         quarters = self.metrics(client, year=2026, period="quarter")["rows"]
         assert [(r["period"], r["decided"]) for r in quarters] == [("2026-Q1", 10), ("2026-Q2", 1)]
 
+    def test_the_total_ranks_every_periods_cases_with_repeated_days(
+        self, client: TestClient
+    ) -> None:
+        q1 = [("A", 10), ("B", 10), ("C", 10), ("D", 60)]
+        items = [
+            item(k, complete_on=decided_on(-d, "2026-03-20"), received_on="2025-11-01",
+                 decided_on="2026-03-20")
+            for k, d in q1
+        ]  # fmt: skip
+        late = item("E", complete_on="2026-04-01", decided_on=decided_on(20, "2026-04-01"))
+        batch(client, *items, late)
+        body = self.metrics(client, year=2026, period="quarter")
+        by_period = {r["period"]: (r["median_days"], r["p90_days"]) for r in body["rows"]}
+        # Q1: 10 10 10 60 (ranks 2 and 4); all five: 10 10 10 20 60 (ranks 3 and 5).
+        assert by_period == {"2026-Q1": (10, 60), "2026-Q2": (20, 20)}
+        total = body["total"]
+        assert (total["median_days"], total["p90_days"], total["counted"]) == (10, 60, 5)
+
     def test_open_cases_past_the_target(self, client: TestClient) -> None:
         batch(
             client,
