@@ -16,10 +16,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The staff SPA gets its own build with its issue; for now the placeholder page is copied.
-build: install
-	mkdir -p frontend/dist
-	cp frontend/index.html frontend/dist/index.html
+# The staff SPA (frontend/): `npm ci` only when package-lock.json changed (a stamp in
+# node_modules), then type-check and build into frontend/dist, which the service serves at /.
+NPM_STAMP := frontend/node_modules/.installed-stamp
+
+$(NPM_STAMP): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+build: install $(NPM_STAMP)
+	cd frontend && npm run build
 
 migrate: install
 	$(BIN)/erhverv migrate
