@@ -1,10 +1,11 @@
 """Engine, session and the declarative base shared by every domain."""
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import psycopg
 from fastapi import Depends, Request
 from sqlalchemy import (
     ColumnElement,
@@ -13,13 +14,19 @@ from sqlalchemy import (
     Engine,
     MetaData,
     Numeric,
+    Table,
     TypeDecorator,
     any_,
     bindparam,
     create_engine,
     event,
+    func,
+    insert,
+    select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 # Every constraint gets a stable name, so migrations can address it on SQLite and PostgreSQL.
@@ -124,3 +131,55 @@ def one_of(session: Session, column: ColumnElement[Any], values: Collection[Any]
         array = bindparam(None, value=list(values), type_=ARRAY(column.type))
         return column == any_(array)
     return column.in_(values)
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert the rows (each with the same keys, no `id`); their new ids, in the rows' order.
+
+    On PostgreSQL the ids are drawn from the table's sequence and the rows sent with COPY,
+    PostgreSQL's bulk path: at 1,000 rows half the time of an INSERT .. SELECT FROM unnest()
+    and a third of a multi-row INSERT, whose thousands of placeholders psycopg parses anew
+    each time. Values go through the columns' own types first, as an INSERT would send them.
+    A duplicate key raises IntegrityError either way.
+    """
+    if not rows:
+        return []
+    if session.get_bind().dialect.name != "postgresql":
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(session.scalars(statement, list(rows)))
+    ids = list(
+        session.scalars(
+            select(func.nextval(func.pg_get_serial_sequence(table.name, "id"))).select_from(
+                func.generate_series(1, len(rows))
+            )
+        )
+    )
+    dialect = session.get_bind().dialect
+    names = list(rows[0])
+    processors = [table.c[name].type.bind_processor(dialect) for name in names]
+    columns = ", ".join(dialect.identifier_preparer.quote(name) for name in ["id", *names])
+    raw = session.connection().connection.driver_connection
+    try:
+        with (
+            raw.cursor() as cursor,  # type: ignore[union-attr]
+            cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy,
+        ):
+            for id_, row in zip(ids, rows, strict=True):
+                values = [row[name] for name in names]
+                copy.write_row(
+                    [id_, *(p(v) if p else v for p, v in zip(processors, values, strict=True))]
+                )
+    except psycopg.errors.IntegrityError as error:
+        raise IntegrityError(f"COPY {table.name}", None, error) from error
+    return ids
+
+
+def plan_for_actual_values(session: Session) -> None:
+    """On PostgreSQL, plan the rest of this transaction's statements for their actual values.
+
+    psycopg prepares a statement after its fifth run, and the server may then keep one generic
+    plan; made while a table was still small (a new database filling up), that plan scans the
+    whole table for `column = ANY(:array)`, once per batch, ever more slowly as it grows.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
