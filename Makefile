@@ -27,6 +27,14 @@ $(NPM_STAMP): frontend/package-lock.json
 build: install $(NPM_STAMP)
 	cd frontend && npm run build
 
+# The browser tests drive Debian's Chromium (Playwright's own browsers cannot be downloaded here).
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get install -y --no-install-recommends chromium \
+	  || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium)
+
 migrate: install
 	$(BIN)/erhverv migrate
 
@@ -38,18 +46,21 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# Unit tests of the SPA (Vitest), then every Python test, the browser tests included.
+test: lint build $(CHROMIUM)
+	cd frontend && npm test
 	$(BIN)/pytest
 
 openapi: install
 	$(BIN)/erhverv openapi
 
-bench: install
+bench: build $(CHROMIUM)
 	$(BIN)/python -m bench.progress
 	$(BIN)/python -m bench.auth_overhead
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.grant_import
 	$(BIN)/python -m bench.cases_ingest
+	$(BIN)/python -m bench.frontend
 
 clean:
 	rm -rf $(VENV) frontend/dist .pytest_cache .ruff_cache

@@ -1,5 +1,5 @@
 """The real app served by uvicorn on a free port of 127.0.0.1, for the command-line clients'
-tests: they talk HTTP to it as they would to a deployed service."""
+and the browser tests: they talk HTTP to it as they would to a deployed service."""
 
 import gc
 import socket
@@ -26,6 +26,7 @@ from api.main import create_app
 @dataclass(frozen=True)
 class LiveServer:
     url: str  # the service's root, as a user would give it
+    database_url: str
     token: str  # the client's own scope only
     read_token: str  # read only
 
@@ -51,12 +52,15 @@ def _token(database_url: str, name: str, scope: Scope) -> str:
 
 
 @contextmanager
-def live_server(folder: Path, client_name: str, scope: Scope) -> Iterator[LiveServer]:
-    """create_app() on a fresh SQLite file in `folder`, with a token for the client."""
+def live_server(
+    folder: Path, client_name: str, scope: Scope, frontend: Path | None = None
+) -> Iterator[LiveServer]:
+    """create_app() on a fresh SQLite file in `folder`, with a token for the client; serving
+    the built SPA in `frontend` if given."""
     database_url = f"sqlite:///{folder / 'live.db'}"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ERHVERV_DATABASE_URL", database_url)
-        patch.setenv("ERHVERV_FRONTEND_DIR", str(folder / "no-frontend"))
+        patch.setenv("ERHVERV_FRONTEND_DIR", str(frontend or folder / "no-frontend"))
         get_settings.cache_clear()
         sock = free_socket()
         port = sock.getsockname()[1]
@@ -73,6 +77,7 @@ def live_server(folder: Path, client_name: str, scope: Scope) -> Iterator[LiveSe
             _wait_for_health(url, thread)
             yield LiveServer(
                 url=url,
+                database_url=database_url,
                 token=_token(database_url, client_name, scope),
                 read_token=_token(database_url, "Læser", Scope.read),
             )
