@@ -77,6 +77,12 @@ class Timestamped:
     )
 
 
+def touch(row: Timestamped) -> None:
+    """Mark the row changed when only its children changed (a goal's targets, an initiative's
+    partners), so its version, and with it the ETag that guards against lost updates, moves."""
+    row.updated_at = utcnow()
+
+
 def _prepare_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

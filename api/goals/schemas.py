@@ -47,9 +47,11 @@ class GoalDefinition(BaseModel):
     @field_validator("targets")
     @classmethod
     def _target_years(cls, targets: dict[int, float]) -> dict[int, float]:
-        for year in targets:
+        for year, value in targets.items():
             if not 1900 <= year <= 2200:
                 raise ValueError(f"target year {year} is not a plausible year")
+            if value < 0:  # counts, amounts and shares are never negative
+                raise ValueError(f"the target for {year} is negative ({value:g})")
         return dict(sorted(targets.items()))
 
     @model_validator(mode="after")
@@ -71,6 +73,8 @@ class GoalDefinition(BaseModel):
             raise ValueError("milestone_state is only for milestone goals")
         if self.unit is None:
             raise ValueError("a measurable goal needs a unit (count, dkk or percent)")
+        if self.unit is Unit.percent and any(v > 100 for v in self.targets.values()):
+            raise ValueError("a share cannot have a target above 100 %")
         self.metric = self.metric or "manual"
         metric = get_metric(self.metric)
         if self.unit not in metric.units:

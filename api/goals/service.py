@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from api.db import touch
 from api.enums import GoalKind
 from api.errors import ConflictError, InvalidInputError, NotFoundError
 from api.errors import validation_errors as pydantic_errors
@@ -64,7 +65,8 @@ def _apply_definition(goal: Goal, definition: GoalDefinition) -> None:
         setattr(goal, name, value)
     goal.baseline_year = definition.baseline.year if definition.baseline else None
     goal.baseline_value = definition.baseline.value if definition.baseline else None
-    goal.set_targets(definition.targets)
+    if goal.set_targets(definition.targets):
+        touch(goal)
 
 
 def create_goal(session: Session, plan: ActionPlan, data: GoalCreate) -> Goal:

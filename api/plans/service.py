@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from api.db import touch
 from api.enums import InitiativeStatus, PlanStatus
 from api.errors import ConflictError, InvalidInputError, NotFoundError
 from api.goals.models import Goal, GoalTarget
@@ -206,7 +207,10 @@ def update_initiative(session: Session, initiative: Initiative, data: Initiative
         if name in changes and changes[name] is None:
             raise InvalidInputError(f"{name} cannot be null", errors=[_null_error(name)])
     if "partner_ids" in changes:
-        initiative.partners = _organizations(session, changes.pop("partner_ids") or [])
+        partners = _organizations(session, changes.pop("partner_ids") or [])
+        if {p.id for p in partners} != {p.id for p in initiative.partners}:
+            initiative.partners = partners
+            touch(initiative)
     track_id = changes.pop("track_id", initiative.track_id)
     number = changes.pop("number", initiative.number)
     if (track_id, number) != (initiative.track_id, initiative.number):

@@ -157,6 +157,34 @@ class TestUpdateGoal:
         )
         assert_problem(response, 412)
 
+    def test_changing_only_the_targets_moves_the_etag(self, client: TestClient) -> None:
+        goal = _goal(client, "plan-deltagere")
+        etag = client.get(f"/api/v1/goals/{goal['id']}").headers["etag"]
+        changed = _patch(client, goal["id"], {"targets": {"2026": 430}})
+        assert changed.status_code == 200, changed.text
+        assert changed.headers["etag"] != etag
+        response = client.patch(
+            f"/api/v1/goals/{goal['id']}", json={"targets": {"2026": 1}}, headers={"If-Match": etag}
+        )
+        assert_problem(response, 412)
+        assert _goal(client, "plan-deltagere")["targets"] == [{"year": 2026, "value": 430}]
+
+    def test_the_same_targets_again_keep_the_etag(self, client: TestClient) -> None:
+        goal = _goal(client, "plan-deltagere")
+        targets = {str(t["year"]): t["value"] for t in goal["targets"]}
+        etag = client.get(f"/api/v1/goals/{goal['id']}").headers["etag"]
+        assert _patch(client, goal["id"], {"targets": targets}).headers["etag"] == etag
+
+    def test_a_negative_target_is_refused(self, client: TestClient) -> None:
+        goal = _goal(client, "plan-deltagere")
+        body = assert_problem(_patch(client, goal["id"], {"targets": {"2026": -5}}), 422)
+        assert body["errors"][0]["field"] == "targets"
+        assert "negative" in body["errors"][0]["message"]
+
+    def test_a_share_above_100_percent_is_refused(self, client: TestClient) -> None:
+        goal = _goal(client, "s3-i3-sagsbehandling-servicemaal")
+        assert_problem(_patch(client, goal["id"], {"targets": {"2026": 120}}), 422)
+
     def test_delete(self, client: TestClient) -> None:
         goal = _goal(client, "plan-deltagere")
         assert client.delete(f"/api/v1/goals/{goal['id']}").status_code == 204

@@ -201,6 +201,19 @@ class TestInitiatives:
         assert response.json()["status"] == "in_progress"
         assert [p["id"] for p in response.json()["partners"]] == [orgs[0]["id"]]
 
+    def test_changing_only_the_partners_moves_the_etag(self, client: TestClient) -> None:
+        initiative = _initiative(client, "2.1")
+        orgs = client.get("/api/v1/organizations").json()["items"]
+        url = f"/api/v1/initiatives/{initiative['id']}"
+        etag = client.get(url).headers["etag"]
+        changed = client.patch(
+            url, json={"partner_ids": [orgs[-1]["id"]]}, headers={"If-Match": etag}
+        )
+        assert changed.status_code == 200, changed.text
+        assert changed.headers["etag"] != etag
+        stale = client.patch(url, json={"partner_ids": []}, headers={"If-Match": etag})
+        assert_problem(stale, 412)
+
     def test_null_title_is_refused(self, client: TestClient) -> None:
         initiative = _initiative(client, "2.1")
         etag = client.get(f"/api/v1/initiatives/{initiative['id']}").headers["etag"]
