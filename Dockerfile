@@ -1,10 +1,12 @@
 # syntax=docker/dockerfile:1
-# Stage 1: the staff web app. Until the SPA lands this copies the placeholder page;
-# the SPA's issue replaces the RUN with `npm ci && npm run build`.
+# Stage 1: the staff web app. Its typed client is generated from openapi.yaml at build time.
 FROM node:20-slim AS frontend
-WORKDIR /frontend
+WORKDIR /src/frontend
+COPY openapi.yaml /src/openapi.yaml
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
 COPY frontend/ ./
-RUN mkdir -p dist && cp index.html dist/index.html
+RUN npm run build
 
 # Stage 2: the service.
 FROM python:3.11-slim AS service
@@ -19,7 +21,7 @@ COPY migrations/ migrations/
 # Editable, so Alembic finds migrations/ beside the package.
 RUN pip install --no-cache-dir -e . \
     && mkdir -p /app/data && chown erhverv:erhverv /app/data
-COPY --from=frontend /frontend/dist/ frontend/dist/
+COPY --from=frontend /src/frontend/dist/ frontend/dist/
 USER erhverv
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
