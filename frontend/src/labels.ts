@@ -54,3 +54,119 @@ export const EVENT_STATUS: Record<EventStatus, string> = {
   held: 'Afholdt',
   cancelled: 'Aflyst',
 }
+
+/* Grants, case processing and surveys (Tilskud, Sagsbehandling, Tilfredshed). */
+import type { components as ApiComponents } from './api/schema'
+
+type ApiSchemas = ApiComponents['schemas']
+
+export const GRANT_THEME: Record<ApiSchemas['GrantTheme'], string> = {
+  climate: 'Klima og grøn omstilling',
+  digital: 'Digitalisering',
+  growth: 'Vækst',
+  competence: 'Kompetencer',
+  other: 'Andet',
+}
+
+export const CASE_KIND: Record<ApiSchemas['CaseKind'], string> = {
+  building_permit: 'Byggetilladelser',
+  change_of_use: 'Ændret anvendelse',
+  demolition: 'Nedrivning',
+  other: 'Andre sager',
+}
+
+/** An import row's outcome: what a dry run would do, and what an import did. */
+export const IMPORT_OUTCOME: Record<ApiSchemas['RowOutcome'], { planned: string; done: string; tone: Tone }> = {
+  created: { planned: 'Oprettes', done: 'Oprettet', tone: 'good' },
+  updated: { planned: 'Opdateres', done: 'Opdateret', tone: 'open' },
+  unchanged: { planned: 'Uændret', done: 'Uændret', tone: 'none' },
+  duplicate: { planned: 'Dublet – springes over', done: 'Dublet – sprunget over', tone: 'watch' },
+  rejected: { planned: 'Afvises', done: 'Afvist', tone: 'bad' },
+}
+
+export const SURVEY_KIND: Record<ApiSchemas['SurveyKind'], string> = {
+  baseline: 'Baseline-måling',
+  satisfaction: 'Tilfredshedsmåling',
+  event_evaluation: 'Evaluering af arrangement',
+}
+
+export const QUESTION_KIND: Record<ApiSchemas['QuestionKind'], string> = {
+  scale: 'Skala 1–5',
+  yes_no: 'Ja/nej',
+  free_text: 'Fritekst',
+}
+
+/** The survey scale as the import reads it: 1 = meget lille … 5 = meget stor. */
+export const SCALE_ANSWER: Record<string, string> = {
+  '1': '1 – meget lille',
+  '2': '2 – lille',
+  '3': '3 – nogen',
+  '4': '4 – stor',
+  '5': '5 – meget stor',
+  ja: 'Ja',
+  nej: 'Nej',
+}
+
+/* Admin: API token scopes, the audit log's actors, actions and objects. */
+
+/** What each permission lets a machine client do; the keys are the API's Scope enum. */
+export const SCOPE_LABELS: Record<import('./api/schema').components['schemas']['Scope'], { label: string; hint: string }> = {
+  read: { label: 'Læse', hint: 'Planer, fremdrift, arrangementer og samlede tal (ingen personoplysninger).' },
+  'personal:read': { label: 'Læse personoplysninger', hint: 'Navne og kontaktdata på deltagere og kontaktpersoner.' },
+  write: { label: 'Skrive', hint: 'Plandata, arrangementer, tilmeldinger, målinger og importer.' },
+  'grants:write': { label: 'Importere tilskud', hint: 'Tilskudsoversigten fra erhvervshuset.' },
+  'cases:write': { label: 'Indsende sager', hint: 'Sagsbehandlingssystemets sager.' },
+  admin: { label: 'Administration', hint: 'Brugere, API-nøgler og revisionslog. Kan ikke gives til API-nøgler.' },
+}
+
+export const ACTOR_KIND_LABELS: Record<import('./api/schema').components['schemas']['ActorKind'], string> = {
+  user: 'Bruger',
+  token: 'API-nøgle',
+  system: 'Systemet',
+}
+
+/** The audit log's actions; others are shown as the API writes them. */
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  create: 'Oprettet',
+  update: 'Ændret',
+  delete: 'Slettet',
+  export: 'Eksporteret',
+  erase: 'Anonymiseret',
+  import: 'Importeret',
+  ingest: 'Indsendt',
+}
+
+/** The audit log's objects (the API names them by table); others are shown as written. */
+export const AUDIT_ENTITY_LABELS: Record<string, string> = {
+  action_plans: 'Handlingsplan',
+  strategies: 'Strategi',
+  tracks: 'Spor',
+  objectives: 'Målsætning',
+  initiatives: 'Indsats',
+  goals: 'Mål',
+  goal_targets: 'Årsmål',
+  measurements: 'Måling',
+  milestone_notes: 'Milepælsnote',
+  organizations: 'Organisation',
+  companies: 'Virksomhed',
+  people: 'Person',
+  events: 'Arrangement',
+  event_sessions: 'Arrangementsdag',
+  registrations: 'Tilmelding',
+  grants: 'Tilskud',
+  grant_programmes: 'Tilskudsprogram',
+  grant_imports: 'Tilskudsimport',
+  grant_import: 'Tilskudsimport',
+  cases: 'Sag',
+  case: 'Sag',
+  case_batch: 'Sagsindsendelse',
+  case_targets: 'Mål for sagsbehandling',
+  surveys: 'Undersøgelse',
+  survey_questions: 'Spørgsmål',
+  survey_responses: 'Besvarelse',
+  survey_answers: 'Svar',
+  survey_imports: 'Undersøgelsesimport',
+  survey_import: 'Undersøgelsesimport',
+  users: 'Bruger',
+  api_tokens: 'API-nøgle',
+}

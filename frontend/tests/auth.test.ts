@@ -112,8 +112,11 @@ describe('roles and navigation', () => {
     expect(navItems(null, testRoutes)).toEqual([])
   })
 
-  it('lists the app’s screens built so far', () => {
-    expect(navItems(me('viewer')).map((i) => i.label)).toEqual(['Overblik', 'Indsatser'])
+  it('shows each role the screens it may open, in order', () => {
+    const viewer = ['Overblik', 'Indsatser', 'Arrangementer', 'Årshjul', 'Tilskud', 'Sagsbehandling', 'Tilfredshed', 'Virksomheder']
+    expect(navItems(me('viewer')).map((i) => i.label)).toEqual(viewer)
+    expect(navItems(me('editor')).map((i) => i.label)).toEqual([...viewer, 'Personer'])
+    expect(navItems(me('admin')).map((i) => i.label)).toEqual([...viewer, 'Personer', 'Admin'])
   })
 })
 

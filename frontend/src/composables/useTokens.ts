@@ -1,0 +1,42 @@
+/** API tokens for machine clients (admins only): list, create (the token shown once), revoke. */
+import { api, unwrap } from '../api/client'
+import type { components } from '../api/schema'
+import { useResource } from './useResource'
+
+type Schemas = components['schemas']
+export type TokenRead = Schemas['TokenRead']
+export type TokenCreate = Schemas['TokenCreate']
+export type TokenCreated = Schemas['TokenCreated']
+export type Scope = Schemas['Scope']
+
+export function useTokens() {
+  return useResource(async () => {
+    const tokens: TokenRead[] = []
+    for (let offset = 0; ; offset += 500) {
+      const page = await unwrap(api.GET('/api/v1/tokens', { params: { query: { limit: 500, offset } } }))
+      tokens.push(...page.items)
+      if (!page.items.length || tokens.length >= page.total) return tokens
+    }
+  })
+}
+
+export function createToken(body: TokenCreate): Promise<TokenCreated> {
+  return unwrap(api.POST('/api/v1/tokens', { body }))
+}
+
+export function revokeToken(tokenId: number): Promise<unknown> {
+  return unwrap(api.DELETE('/api/v1/tokens/{token_id}', { params: { path: { token_id: tokenId } } }))
+}
+
+export type TokenState = 'active' | 'expired' | 'revoked'
+
+export function tokenState(token: Pick<TokenRead, 'revoked_at' | 'expires_at'>, now: Date = new Date()): TokenState {
+  if (token.revoked_at) return 'revoked'
+  if (token.expires_at && new Date(token.expires_at).getTime() <= now.getTime()) return 'expired'
+  return 'active'
+}
+
+/** The newest 500 tokens, for choice lists (the audit log's "who"). */
+export async function fetchTokenOptions(): Promise<TokenRead[]> {
+  return (await unwrap(api.GET('/api/v1/tokens', { params: { query: { limit: 500 } } }))).items
+}

@@ -1,0 +1,22 @@
+/** Danish words for registrations, and how the events screens count seats and attendance. */
+import type { EventCounts, RegistrationStatus } from './types'
+
+export const REGISTRATION_STATUS: Record<RegistrationStatus, string> = {
+  registered: 'Tilmeldt',
+  waitlisted: 'På venteliste',
+  attended: 'Mødt op',
+  no_show: 'Udeblev',
+  cancelled: 'Afmeldt',
+}
+
+/** The statuses that hold a seat (as the API counts capacity). */
+export const SEATED: readonly RegistrationStatus[] = ['registered', 'attended', 'no_show']
+
+export function isSeated(status: RegistrationStatus): boolean {
+  return SEATED.includes(status)
+}
+
+/** Seats taken: registered, attended and no-show registrations. */
+export function seatsTaken(counts: EventCounts): number {
+  return counts.registered + counts.attended + counts.no_show
+}
