@@ -54,7 +54,8 @@ def _user(database_url: str, email: str, role: Role) -> Staff:
     try:
         with Session(engine) as session:
             create_user(
-                session, UserCreate(email=email, name=email.split("@")[0], role=role, password=PASSWORD)
+                session,
+                UserCreate(email=email, name=email.split("@")[0], role=role, password=PASSWORD),
             )
             session.commit()
     finally:
@@ -109,6 +110,12 @@ def log_in(page: Page, staff: Staff, path: str = "/") -> None:
     page.get_by_label("Adgangskode").fill(staff.password)
     page.get_by_role("button", name="Log ind").click()
     expect(page.get_by_role("button", name="Log ud")).to_be_visible()
+
+
+def settled(page: Page) -> None:
+    """The screen has its heading and nothing is loading any more."""
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("main .loading")).to_have_count(0)
 
 
 def screenshot(page: Page, name: str) -> None:
