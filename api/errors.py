@@ -5,7 +5,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -139,3 +141,53 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error", exc_info=exc)
         return problem(500, "internal-error", "Internal error", "An unexpected error occurred.")
+
+
+class FieldProblem(BaseModel):
+    field: str | None = Field(description="Where: a field or dotted path ('items.3.received_on').")
+    message: str
+    type: str | None = Field(default=None, description="Pydantic's error type, when it has one.")
+
+
+class Problem(BaseModel):
+    """Every error answer: RFC 9457 problem details, with the fields concerned."""
+
+    type: str = Field(description=f"{PROBLEM_BASE}<slug>, e.g. {PROBLEM_BASE}validation-error.")
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] = Field(
+        default_factory=list, description="The fields that were wrong, each with its message."
+    )
+
+
+def document_problems(app: FastAPI) -> None:
+    """State in the OpenAPI document what every error answer is: a Problem, as
+    application/problem+json (FastAPI's default claims an HTTPValidationError JSON body)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            routes=app.routes,
+        )
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(problem_schema.pop("$defs", {}))
+        schemas["Problem"] = problem_schema
+        content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                if "422" in responses:
+                    responses["422"] = {"description": "Invalid input", "content": content}
+                responses["default"] = {"description": "An error (RFC 9457)", "content": content}
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

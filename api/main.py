@@ -15,7 +15,7 @@ from api.bootstrap import prepare_database
 from api.cases.router import router as cases_router
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
-from api.errors import install_error_handlers, problem
+from api.errors import document_problems, install_error_handlers, problem
 from api.events.calendar_router import router as calendar_router
 from api.events.gdpr_router import router as gdpr_router
 from api.events.io_router import router as events_io_router
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
     app.state.session_factory = make_session_factory(app.state.engine)
     install_error_handlers(app)
+    document_problems(app)
     app.add_middleware(ProblemForTooLargeMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
 
