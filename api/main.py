@@ -77,6 +77,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
+REVALIDATE = {"Cache-Control": "no-cache"}
+
+
 def _add_health(app: FastAPI) -> None:
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:
@@ -98,15 +102,17 @@ def _add_frontend(app: FastAPI, settings: Settings) -> None:
     """Serve the built SPA at /; API paths never fall through to it."""
     dist = settings.frontend_dir
 
-    @app.get("/{path:path}", include_in_schema=False)
+    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def spa(path: str) -> FileResponse:
         if path == "api" or path.startswith(("api/", "docs", "openapi", "redoc")):
             raise StarletteHTTPException(404, f"No route /{path}.")
         root = dist.resolve()
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
-            return FileResponse(candidate)
+            # Vite names the built assets by their content: they never change under a name.
+            immutable = path.startswith("assets/")
+            return FileResponse(candidate, headers=IMMUTABLE if immutable else REVALIDATE)
         index = root / "index.html"
         if not index.is_file():
             raise StarletteHTTPException(404, "The web app is not built; the API is at /docs.")
-        return FileResponse(index)
+        return FileResponse(index, headers=REVALIDATE)  # a new release is seen at once

@@ -45,3 +45,17 @@ def test_the_built_frontend_is_served_at_root(tmp_path: Path) -> None:
         assert client.get("/api/v1/unknown").status_code == 404
         (tmp_path / "secret.txt").write_text("hemmeligt", encoding="utf-8")
         assert "hemmeligt" not in client.get("/..%2Fsecret.txt").text
+
+
+def test_assets_are_cached_for_good_and_the_page_revalidated(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<h1>Erhverv Lejre</h1>", encoding="utf-8")
+    (dist / "assets" / "index-AbC123.js").write_text("console.log(1)", encoding="utf-8")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'spa.db'}", frontend_dir=dist)
+    with TestClient(create_app(settings)) as client:
+        asset = client.get("/assets/index-AbC123.js")
+        assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert client.get("/overblik").headers["cache-control"] == "no-cache"
+        head = client.head("/")
+        assert head.status_code == 200 and head.content == b""
