@@ -55,6 +55,14 @@ export const EVENT_STATUS: Record<EventStatus, string> = {
   cancelled: 'Aflyst',
 }
 
+export const REGISTRATION_STATUS: Record<ApiSchemas['RegistrationStatus'], string> = {
+  registered: 'Tilmeldt',
+  waitlisted: 'På venteliste',
+  attended: 'Mødt op',
+  no_show: 'Udeblev',
+  cancelled: 'Afmeldt',
+}
+
 /* Grants, case processing and surveys (Tilskud, Sagsbehandling, Tilfredshed). */
 import type { components as ApiComponents } from './api/schema'
 

@@ -1,22 +1,15 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { defineComponent, h, ref } from 'vue'
+import { JSON_HEADERS, stubFetch } from './helpers'
 
-const sent: Request[] = []
-let answer: (request: Request) => Response = () => new Response(null, { status: 500 })
-vi.stubGlobal(
-  'fetch',
-  vi.fn(async (request: Request) => {
-    sent.push(request.clone())
-    return answer(request)
-  }),
-)
+const api = stubFetch((request) => request.clone())
+const { sent } = api
 
 const { default: CaseMonthTable } = await import('../src/features/cases/CaseMonthTable.vue')
 const { default: CaseTargets } = await import('../src/features/cases/CaseTargets.vue')
 const { formatDays, useCaseMonths } = await import('../src/composables/useCases')
 
-const JSON_HEADERS = { 'Content-Type': 'application/json' }
 const NBSP = '\u00a0'
 
 const rows = [
@@ -66,7 +59,7 @@ describe('CaseMonthTable', () => {
 describe('useCaseMonths', () => {
   beforeEach(() => {
     sent.length = 0
-    answer = () =>
+    api.answer = () =>
       new Response(
         JSON.stringify({ kind: null, business_only: false, period: 'month', target_days: {}, rows: [], total, open_past_target: 0, as_of: '2026-11-27' }),
         { status: 200, headers: JSON_HEADERS },
@@ -106,7 +99,7 @@ describe('CaseTargets', () => {
 
   beforeEach(() => {
     sent.length = 0
-    answer = (request) =>
+    api.answer = (request) =>
       request.method === 'PUT'
         ? new Response(JSON.stringify({ kind: 'building_permit', target_days: 40, is_default: false }), { status: 200, headers: JSON_HEADERS })
         : new Response(JSON.stringify(targets), { status: 200, headers: JSON_HEADERS })

@@ -2,38 +2,16 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { EventRead, RegistrationDetail } from '../src/features/events/types'
+import { eventRead, json } from './helpers'
 
 /** The requests the screen sends, and a fake API answering them. */
 const sent: { method: string; path: string; body: unknown }[] = []
 let checkInAnswer: () => Response
 
-const JSON_HEADERS = { 'Content-Type': 'application/json' }
-const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } })
 
-const EVENT: EventRead = {
-  id: 7,
-  kind: 'network_meeting',
-  title: 'Netværksmøde for iværksættere',
-  description: '',
-  starts_at: '2026-12-03T07:00:00Z',
-  ends_at: '2026-12-03T09:00:00Z',
-  location: 'Lejre Rådhus',
-  status: 'planned',
-  capacity: 40,
-  series: null,
-  headcount: null,
-  headcount_companies: null,
-  visited_company_id: null,
-  mayor_present: false,
-  tentative: false,
-  plan_key: null,
-  initiative_ids: [],
-  organizer_ids: [],
-  sessions: [],
+const EVENT: EventRead = eventRead({
   counts: { registered: 2, waitlisted: 1, attended: 1, no_show: 0, cancelled: 1, participants: 1 },
-  updated_at: '2026-11-20T10:00:00Z',
-}
+})
 
 function registration(id: number, name: string, status: RegistrationDetail['status'], companyId: number | null = null): RegistrationDetail {
   return {

@@ -1,6 +1,7 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import type { GrantImportReport } from '../src/composables/useGrants'
+import { JSON_HEADERS, stubFetch } from './helpers'
 
 /** Every request the app sends, with its multipart form read out, and the answer to give. */
 interface Sent {
@@ -8,24 +9,18 @@ interface Sent {
   url: URL
   form: FormData | null
 }
-const sent: Sent[] = []
-let answer: (request: Request) => Response = () => new Response(null, { status: 500 })
-
-vi.stubGlobal(
-  'fetch',
-  vi.fn(async (request: Request) => {
-    const form = request.method === 'POST' ? await request.clone().formData() : null
-    sent.push({ method: request.method, url: new URL(request.url, 'http://localhost:5173'), form })
-    return answer(request)
-  }),
-)
+const api = stubFetch<Sent>(async (request) => ({
+  method: request.method,
+  url: new URL(request.url, 'http://localhost:5173'),
+  form: request.method === 'POST' ? await request.clone().formData() : null,
+}))
+const { sent } = api
 
 // The client captures fetch when it is created: import the app's modules after the stub.
 const { default: BaseImportPreview } = await import('../src/components/BaseImportPreview.vue')
 const { default: BaseFileImport } = await import('../src/components/BaseFileImport.vue')
 const { GRANT_FIELDS, GRANT_FIELD_LABELS, importGrants } = await import('../src/composables/useGrants')
 
-const JSON_HEADERS = { 'Content-Type': 'application/json' }
 
 function report(dryRun: boolean): GrantImportReport {
   return {
@@ -163,7 +158,7 @@ describe('the grant import (BaseFileImport with importGrants)', () => {
   }
 
   it('checks the file with a dry run, then applies the same file with dry_run=false', async () => {
-    answer = (request) => {
+    api.answer = (request) => {
       const dryRun = new URL(request.url, 'http://localhost').searchParams.get('dry_run') === 'true'
       return new Response(JSON.stringify(report(dryRun)), { status: 200, headers: JSON_HEADERS })
     }
@@ -204,7 +199,7 @@ describe('the grant import (BaseFileImport with importGrants)', () => {
   })
 
   it('does not apply after the mapping changed until the file is checked again', async () => {
-    answer = () => new Response(JSON.stringify(report(true)), { status: 200, headers: JSON_HEADERS })
+    api.answer = () => new Response(JSON.stringify(report(true)), { status: 200, headers: JSON_HEADERS })
     const wrapper = mountImport()
     await chooseFile(wrapper, new File(['a;b\r\n1;2\r\n'], 'tilskud.csv', { type: 'text/csv' }))
     await wrapper.find('form').trigger('submit')
@@ -216,7 +211,7 @@ describe('the grant import (BaseFileImport with importGrants)', () => {
   })
 
   it('shows an error of the whole file clearly, with the server’s explanation', async () => {
-    answer = () =>
+    api.answer = () =>
       new Response(
         JSON.stringify({
           type: 'https://erhverv.lejre.dk/problems/validation-error',
@@ -238,7 +233,7 @@ describe('the grant import (BaseFileImport with importGrants)', () => {
   })
 
   it('says a file is too large (413)', async () => {
-    answer = () =>
+    api.answer = () =>
       new Response(JSON.stringify({ status: 413, title: 'Payload too large', detail: 'The file is larger than 50 MB; split it into several files.' }), {
         status: 413,
         headers: { 'Content-Type': 'application/problem+json' },

@@ -2,8 +2,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { computed, defineComponent, h, shallowRef } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
+import { eventRead, json } from './helpers'
 
-const server = vi.hoisted(() => {
+// Set before the app's modules are imported below: the API client captures fetch when it is created.
+const server = (() => {
   const person = {
     id: 40,
     name: 'Anne Hansen',
@@ -13,52 +15,39 @@ const server = vi.hoisted(() => {
     anonymised_at: null as string | null,
     updated_at: '2026-11-20T09:00:00Z',
   }
-  const event = {
+  const event = eventRead({
     id: 5,
     kind: 'workshop',
     title: 'Workshop: CO2-regnskab',
-    description: '',
     starts_at: '2026-05-28T11:00:00Z',
     ends_at: '2026-05-28T14:00:00Z',
     location: null,
     status: 'held',
     capacity: null,
-    series: null,
-    headcount: null,
-    headcount_companies: null,
-    visited_company_id: null,
-    mayor_present: false,
-    tentative: false,
-    plan_key: null,
-    initiative_ids: [],
-    organizer_ids: [],
-    sessions: [],
     counts: { registered: 0, waitlisted: 0, attended: 1, no_show: 0, cancelled: 0, participants: 1 },
     updated_at: '2026-05-28T15:00:00Z',
-  }
+  })
   const state = { requests: [] as { method: string; path: string }[], person: { ...person }, fresh: () => ({ ...person }) }
-  const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-    new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } })
   globalThis.fetch = (async (input: Request) => {
     const path = new URL(input.url).pathname
     state.requests.push({ method: input.method, path })
-    if (input.method === 'GET' && path === '/api/v1/people/40') return json(200, state.person, { ETag: '"3"' })
+    if (input.method === 'GET' && path === '/api/v1/people/40') return json(state.person, 200, { ETag: '"3"' })
     if (input.method === 'GET' && path === '/api/v1/companies/15') {
-      return json(200, { id: 15, cvr: '29189927', name: 'Firma ApS', address: null, postal_code: null, city: null, industry_code: null, founded_on: null, updated_at: '2026-01-01T00:00:00Z' })
+      return json({ id: 15, cvr: '29189927', name: 'Firma ApS', address: null, postal_code: null, city: null, industry_code: null, founded_on: null, updated_at: '2026-01-01T00:00:00Z' })
     }
-    if (input.method === 'GET' && path === '/api/v1/events') return json(200, { items: [event], total: 1, limit: 500, offset: 0 })
+    if (input.method === 'GET' && path === '/api/v1/events') return json({ items: [event], total: 1, limit: 500, offset: 0 })
     if (input.method === 'GET' && path === '/api/v1/events/5/registrations') {
       const registration = { id: 99, event_id: 5, person_id: 40, status: 'attended', registered_at: '2026-05-01T08:00:00Z', checked_in_at: '2026-05-28T11:05:00Z', waitlist_position: null, person: state.person }
-      return json(200, { items: [registration], total: 1, limit: 500, offset: 0 })
+      return json({ items: [registration], total: 1, limit: 500, offset: 0 })
     }
     if (input.method === 'POST' && path === '/api/v1/people/40/erase') {
       state.person = { ...state.person, name: null, email: null, phone: null, anonymised_at: '2026-11-26T13:30:00Z' } as never
-      return json(200, state.person, { ETag: '"4"' })
+      return json(state.person, 200, { ETag: '"4"' })
     }
-    return json(404, { status: 404, detail: `no fake for ${input.method} ${path}` })
+    return json({ status: 404, detail: `no fake for ${input.method} ${path}` }, 404)
   }) as typeof fetch
   return state
-})
+})()
 
 vi.mock('../src/auth/useAuth', () => ({
   useAuth: () => ({

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { computed, shallowRef } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
+import { JSON_HEADERS, stubFetch } from './helpers'
 
 // Chart.js needs a real canvas; the charts' numbers are checked in their table alternative.
 vi.mock('../src/charts', () => ({
@@ -20,22 +21,14 @@ vi.mock('../src/auth/useAuth', () => ({
   }),
 }))
 
-const sent: Request[] = []
-let answer: (request: Request) => Response = () => new Response(null, { status: 500 })
-vi.stubGlobal(
-  'fetch',
-  vi.fn(async (request: Request) => {
-    sent.push(request)
-    return answer(request)
-  }),
-)
+const api = stubFetch()
+const { sent } = api
 
 const { default: SurveyQuestionResult } = await import('../src/features/surveys/SurveyQuestionResult.vue')
 const { default: SurveyView } = await import('../src/views/SurveyView.vue')
 const { questionKey, reportUrl } = await import('../src/composables/useSurveys')
 
 const NBSP = '\u00a0'
-const JSON_HEADERS = { 'Content-Type': 'application/json' }
 
 const scale = {
   key: 'ivaerksaettervejledning',
@@ -135,7 +128,7 @@ describe('SurveyView', () => {
 
   beforeEach(() => {
     sent.length = 0
-    answer = (request) => {
+    api.answer = (request) => {
       const path = new URL(request.url, 'http://localhost').pathname
       const body =
         path === '/api/v1/surveys/3'

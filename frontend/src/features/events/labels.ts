@@ -1,13 +1,5 @@
-/** Danish words for registrations, and how the events screens count seats and attendance. */
+/** How the events screens count seats and attendance (the Danish words are in src/labels.ts). */
 import type { EventCounts, RegistrationStatus } from './types'
-
-export const REGISTRATION_STATUS: Record<RegistrationStatus, string> = {
-  registered: 'Tilmeldt',
-  waitlisted: 'På venteliste',
-  attended: 'Mødt op',
-  no_show: 'Udeblev',
-  cancelled: 'Afmeldt',
-}
 
 /** The statuses that hold a seat (as the API counts capacity). */
 export const SEATED: readonly RegistrationStatus[] = ['registered', 'attended', 'no_show']
