@@ -139,8 +139,11 @@ def one_of(session: Session, column: ColumnElement[Any], values: Collection[Any]
     return column.in_(values)
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
+def insert_rows(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]], key: Sequence[str]
+) -> list[int]:
     """Insert the rows (each with the same keys, no `id`); their new ids, in the rows' order.
+    `key` names columns that are unique together, by which elsewhere the ids are matched.
 
     On PostgreSQL the ids are drawn from the table's sequence and the rows sent with COPY,
     PostgreSQL's bulk path: at 1,000 rows half the time of an INSERT .. SELECT FROM unnest()
@@ -151,8 +154,10 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     if not rows:
         return []
     if session.get_bind().dialect.name != "postgresql":
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(session.scalars(statement, list(rows)))
+        # Matched by key: SQLAlchemy's sort_by_parameter_order would insert a row at a time.
+        statement = insert(table).returning(table.c.id, *(table.c[name] for name in key))
+        ids = {tuple(found): id_ for id_, *found in session.execute(statement, list(rows))}
+        return [ids[tuple(row[name] for name in key)] for row in rows]
     ids = list(
         session.scalars(
             select(func.nextval(func.pg_get_serial_sequence(table.name, "id"))).select_from(

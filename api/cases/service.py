@@ -155,7 +155,9 @@ def ingest(
             if inserts:
                 # Core, and every column in every row: the ORM would split rows whose None
                 # fields differ into hundreds of statements.
-                ids = iter(insert_rows(session, Case.__table__, inserts))
+                ids = iter(
+                    insert_rows(session, Case.__table__, inserts, key=("source", "external_id"))
+                )
                 for result in results:  # in the order of `inserts`
                     if result.outcome is ItemOutcome.created:
                         result.id = next(ids)
