@@ -123,3 +123,40 @@ def test_every_screen_passes_axe(page: Page, admin: Staff, name: str) -> None:
     settled(page)
     assert serious_violations(page) == []
     screenshot(page, name)
+
+
+class TestDetailScreens:
+    """The screens that show one thing, each reached from its list, pass axe-core too."""
+
+    def test_a_company_a_person_and_a_survey(self, page: Page, admin: Staff) -> None:
+        log_in(page, admin)
+        csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "erhverv_csrf")
+        headers = {"X-CSRF-Token": csrf}
+        for path, body in (
+            ("/api/v1/companies", {"cvr": valid_cvr(601), "name": "Kattinge Vin ApS"}),
+            ("/api/v1/people", {"name": "Mads Egholm", "email": "mads@example.dk"}),
+            (
+                "/api/v1/surveys",
+                {
+                    "title": "Tilfredshed med vejledningen 2026",
+                    "year": 2026,
+                    "kind": "satisfaction",
+                    "questions": [{"key": "samlet", "text": "Samlet tilfredshed", "kind": "scale"}],
+                },
+            ),
+        ):
+            response = page.request.post(path, data=body, headers=headers)
+            assert response.status == 201, response.text()
+
+        for list_path, link, name in (
+            ("/virksomheder", "Kattinge Vin ApS", "virksomhed"),
+            ("/personer", "Mads Egholm", "person"),
+            ("/tilfredshed", "Tilfredshed med vejledningen 2026", "spoergeskema"),
+        ):
+            page.goto(list_path)
+            settled(page)
+            page.get_by_role("link", name=link).first.click()
+            expect(page.get_by_role("heading", level=1)).to_contain_text(link)
+            settled(page)
+            assert serious_violations(page) == [], name
+            screenshot(page, name)
