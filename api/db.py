@@ -132,7 +132,8 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 def one_of(session: Session, column: ColumnElement[Any], values: Collection[Any]) -> Any:
     """`column IN (values)`; on PostgreSQL `column = ANY(:array)`, one parameter instead of a
-    thousand, which psycopg sends and the server plans much faster for a bulk lookup."""
+    thousand, which psycopg sends and the server plans much faster for a bulk lookup. A bulk
+    writer calling it batch after batch calls `plan_for_actual_values` first."""
     if session.get_bind().dialect.name == "postgresql":
         array = bindparam(None, value=list(values), type_=ARRAY(column.type))
         return column == any_(array)

@@ -94,10 +94,15 @@ def _check(index: int, raw: Any, today: date, now: datetime) -> _Item:
             for e in exc.errors()
         ]
         return item
-    item.errors = date_errors(case, today, now)
-    if not item.errors:
-        item.values = case.model_dump()
-    return item
+    return _checked(index, case, today, now)
+
+
+def _checked(index: int, case: CaseBatchItem, today: date, now: datetime) -> _Item:
+    """A well-formed item: its dates checked, its values kept unless they contradict."""
+    errors = date_errors(case, today, now)
+    return _Item(
+        index, case.source, case.external_id, None if errors else case.model_dump(), errors
+    )
 
 
 # One call for the whole batch: four times faster than an item at a time.
@@ -109,12 +114,7 @@ def _check_all(raw_items: Sequence[Any], today: date, now: datetime) -> list[_It
         cases = _ALL_ITEMS.validate_python(raw_items)
     except ValidationError:  # some item is malformed: check each, to name its fields
         return [_check(index, raw, today, now) for index, raw in enumerate(raw_items)]
-    items = []
-    for index, case in enumerate(cases):
-        errors = date_errors(case, today, now)
-        values = None if errors else case.model_dump()
-        items.append(_Item(index, case.source, case.external_id, values, errors))
-    return items
+    return [_checked(index, case, today, now) for index, case in enumerate(cases)]
 
 
 def _text(value: Any) -> str | None:

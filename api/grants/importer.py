@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from api.auth.audit import record
 from api.auth.permissions import SYSTEM, Actor
 from api.danish import parse_amount, parse_date
-from api.db import one_of, utcnow
+from api.db import one_of, plan_for_actual_values, utcnow
 from api.errors import ConflictError
 from api.events.cvr import normalise_cvr
 from api.events.models import Company
@@ -236,6 +236,7 @@ def import_grants(
             for key, id_ in session.execute(select(GrantProgramme.match_key, GrantProgramme.id))
         }
         run = _Run(session, table, programmes, today, record_.id, keep_rows)
+        plan_for_actual_values(session)  # chunk after chunk of = ANY(:array) into growing tables
         SEEN.create(session.connection(), checkfirst=True)
         try:
             if _import_rows(run) == 0:
