@@ -90,7 +90,8 @@ def _database() -> Engine:
     from api.db import make_engine
     from api.migrate import upgrade
 
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    engine = make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     upgrade(engine)
     return engine
 

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
         default="Europe/Copenhagen", description="Where 'today' is, for default evaluation dates."
     )
     sql_echo: bool = False
+    sqlite_busy_timeout_ms: int = Field(
+        default=5000,
+        ge=0,
+        description="On SQLite, how long a write waits for another to finish before the "
+        "request is answered 503 (try again).",
+    )
 
     session_idle_minutes: int = Field(default=60, ge=1, description="Idle time that ends a login.")
     session_max_hours: int = Field(default=12, ge=1, description="A login's longest life.")

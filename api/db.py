@@ -83,7 +83,7 @@ def touch(row: Timestamped) -> None:
     row.updated_at = utcnow()
 
 
-def _prepare_sqlite(engine: Engine) -> None:
+def _prepare_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # pysqlite's own transaction handling breaks SAVEPOINTs; let SQLAlchemy emit BEGIN.
@@ -91,21 +91,36 @@ def _prepare_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        immediate = conn.get_execution_options().get(_TAKE_WRITE_LOCK)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+_TAKE_WRITE_LOCK = "erhverv_take_write_lock"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def begin_for_writing(session: Session) -> None:
+    """Begin the session's transaction as one that will write. On SQLite it takes the write
+    lock at once (BEGIN IMMEDIATE), waiting its turn (busy_timeout) behind another writer: a
+    transaction that read first and wrote then would find that another had written meanwhile,
+    and SQLite could only refuse it ("database is locked"), never wait. PostgreSQL needs
+    nothing: its writers wait on the rows themselves."""
+    session.connection(execution_options={_TAKE_WRITE_LOCK: True})
+
+
+def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 5000) -> Engine:
+    """The engine for `url`; on SQLite a writer waits up to `busy_timeout_ms` for another."""
     if url.startswith("sqlite"):
         database = url.split("///", 1)[1] if "///" in url else ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo)
-        _prepare_sqlite(engine)
+        _prepare_sqlite(engine, busy_timeout_ms)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
@@ -118,6 +133,8 @@ def get_session(request: Request) -> Iterator[Session]:
     """One request, one transaction: commit at the end or roll back on any error."""
     factory: sessionmaker[Session] = request.app.state.session_factory
     with factory() as session:
+        if request.method not in SAFE_METHODS:
+            begin_for_writing(session)
         try:
             yield session
             session.commit()

@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -141,6 +141,29 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error", exc_info=exc)
         return problem(500, "internal-error", "Internal error", "An unexpected error occurred.")
+
+    @app.exception_handler(OperationalError)
+    async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
+        if not database_busy(exc):
+            return await _unexpected(request, exc)
+        logger.warning("database busy: %s", exc.orig)
+        return problem(
+            503,
+            "database-busy",
+            "Database busy",
+            "The database is busy with other changes; nothing was applied. Try again shortly.",
+            headers={"Retry-After": "1"},
+        )
+
+
+# SQLite's primary result codes for another connection holding the lock beyond busy_timeout.
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+
+
+def database_busy(exc: OperationalError) -> bool:
+    """SQLite gave up waiting for another writer (the request can simply be sent again)."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
 
 
 class FieldProblem(BaseModel):

@@ -52,7 +52,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
+    app.state.engine = make_engine(
+        settings.database_url,
+        echo=settings.sql_echo,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    )
     app.state.session_factory = make_session_factory(app.state.engine)
     install_error_handlers(app)
     document_problems(app)
