@@ -12,8 +12,6 @@ from api.cases.enums import CaseKind
 from api.cases.models import Case
 from api.db import insert_rows
 
-KEY = ("source", "external_id")
-
 
 def case_row(external_id: str, **overrides: Any) -> dict[str, Any]:
     changed = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -39,7 +37,7 @@ def case_row(external_id: str, **overrides: Any) -> dict[str, Any]:
 class TestInsertRows:
     def test_returns_the_new_ids_in_the_rows_order(self, session: Session) -> None:
         rows = [case_row(f"R-{n}", paused_days=n) for n in range(5)]
-        ids = insert_rows(session, Case.__table__, rows, KEY)
+        ids = insert_rows(session, Case.__table__, rows)
         stored = dict(session.execute(select(Case.id, Case.external_id)).all())
         assert [stored[i] for i in ids] == [f"R-{n}" for n in range(5)]
         case = session.get(Case, ids[3])
@@ -51,11 +49,18 @@ class TestInsertRows:
         )
         assert case.source_updated_at == datetime(2026, 3, 1, 12, tzinfo=UTC)
 
+    def test_ids_follow_the_stored_ones(self, session: Session) -> None:
+        first = insert_rows(session, Case.__table__, [case_row("A"), case_row("B")])
+        second = insert_rows(session, Case.__table__, [case_row("C")])
+        assert first[1] == first[0] + 1
+        assert second[0] > first[1]
+        assert session.get(Case, second[0]).external_id == "C"  # type: ignore[union-attr]
+
     def test_no_rows_is_no_ids(self, session: Session) -> None:
-        assert insert_rows(session, Case.__table__, [], KEY) == []
+        assert insert_rows(session, Case.__table__, []) == []
 
     def test_a_duplicate_key_raises_integrity_error(self, session: Session) -> None:
-        insert_rows(session, Case.__table__, [case_row("DUP")], KEY)
+        insert_rows(session, Case.__table__, [case_row("DUP")])
         with pytest.raises(IntegrityError), session.begin_nested():
-            insert_rows(session, Case.__table__, [case_row("OTHER"), case_row("DUP")], KEY)
+            insert_rows(session, Case.__table__, [case_row("OTHER"), case_row("DUP")])
         assert session.scalars(select(Case.external_id)).all() == ["DUP"]

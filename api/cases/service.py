@@ -38,7 +38,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 FIELDS = tuple(CaseFields.model_fields)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     index: int
     source: str | None
@@ -100,9 +100,9 @@ def _check(index: int, raw: Any, today: date, now: datetime) -> _Item:
 def _checked(index: int, case: CaseBatchItem, today: date, now: datetime) -> _Item:
     """A well-formed item: its dates checked, its values kept unless they contradict."""
     errors = date_errors(case, today, now)
-    return _Item(
-        index, case.source, case.external_id, None if errors else case.model_dump(), errors
-    )
+    # vars(): the model's fields (extras are forbidden), a tenth of the time of model_dump().
+    values = None if errors else dict(vars(case))
+    return _Item(index, case.source, case.external_id, values, errors)
 
 
 # One call for the whole batch: four times faster than an item at a time.
@@ -133,7 +133,8 @@ def ingest(
     stored = _stored(session, [(i.values["source"], i.values["external_id"]) for i in valid])  # type: ignore[index]
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
-    results: list[ItemResult] = []
+    results: list[dict[str, Any]] = []  # as ItemResult's fields: validated once, at the end
+    created: list[dict[str, Any]] = []  # the results of `inserts`, in their order
     for item in items:
         if item.values is None:
             results.append(_result(item, ItemOutcome.rejected))
@@ -142,6 +143,7 @@ def ingest(
         if current is None:
             inserts.append({**item.values, "created_at": now, "updated_at": now})
             results.append(_result(item, ItemOutcome.created))
+            created.append(results[-1])
         elif item.values["source_updated_at"] < current.source_updated_at:
             results.append(_result(item, ItemOutcome.stale, current.id, _stale_error(current)))
         elif all(item.values[f] == getattr(current, f) for f in FIELDS):
@@ -150,28 +152,27 @@ def ingest(
             changed = {f: item.values[f] for f in FIELDS}
             updates.append({"id": current.id, **changed, "updated_at": now})
             results.append(_result(item, ItemOutcome.updated, current.id))
+    # No savepoint: a conflict fails the whole request, rolled back by its session.
     try:
-        with session.begin_nested():
-            if inserts:
-                # Core, and every column in every row: the ORM would split rows whose None
-                # fields differ into hundreds of statements.
-                ids = iter(
-                    insert_rows(session, Case.__table__, inserts, key=("source", "external_id"))
-                )
-                for result in results:  # in the order of `inserts`
-                    if result.outcome is ItemOutcome.created:
-                        result.id = next(ids)
-            if updates:
-                session.execute(update(Case), updates)
+        if inserts:
+            # Core, and every column in every row: the ORM would split rows whose None fields
+            # differ into hundreds of statements.
+            ids = insert_rows(session, Case.__table__, inserts)
+            for result, id_ in zip(created, ids, strict=True):
+                result["id"] = id_
+        if updates:
+            session.execute(update(Case), updates)
     except IntegrityError:
         raise ConflictError(
             "Another request wrote the same cases at the same time; nothing was applied. "
             "Send the batch again (it is safe: the contract is idempotent)."
         ) from None
-    counts = Counter(result.outcome for result in results)
+    counts = Counter(result["outcome"] for result in results)
     summary = BatchCounts(items=len(results), **{o.value: counts[o] for o in ItemOutcome})
-    _audit(session, results, summary)
-    return BatchResult(counts=summary, items=results)
+    # One validation of the plain results: a third of the time of a model per item.
+    answer = BatchResult.model_validate({"counts": summary, "items": results})
+    _audit(session, answer.items, summary)
+    return answer
 
 
 def _audit(session: Session, results: list[ItemResult], summary: BatchCounts) -> None:
@@ -224,15 +225,15 @@ def _stale_error(current: Any) -> ItemError:
 
 def _result(
     item: _Item, outcome: ItemOutcome, case_id: int | None = None, *errors: ItemError
-) -> ItemResult:
-    return ItemResult.model_construct(  # checked values: no need to validate them again
-        index=item.index,
-        source=item.source,
-        external_id=item.external_id,
-        outcome=outcome,
-        id=case_id,
-        errors=[*item.errors, *errors],
-    )
+) -> dict[str, Any]:
+    return {
+        "index": item.index,
+        "source": item.source,
+        "external_id": item.external_id,
+        "outcome": outcome,
+        "id": case_id,
+        "errors": [*item.errors, *errors],
+    }
 
 
 # ----------------------------------------------------------------------------- reading
