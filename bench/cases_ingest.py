@@ -13,16 +13,18 @@ ever being complete, pauses of up to 30 days on 15 %, 3 % outside the service ta
   created in the database. The real app (`api.main.create_app`) is served by uvicorn in a
   thread of this process on a free port of 127.0.0.1, on a fresh database migrated and with
   the shipped 2026 plan loaded (as the app does on its first start). Each batch's JSON body is
-  encoded before the clock starts; the rate is cases / wall time from the first request's first
-  byte to the last answer's last, the counts read from each answer's head (all created). Then
-  the same cases again (all unchanged). The server is warmed up with one batch of other cases
-  (pushed twice, then deleted) before it is measured;
+  encoded before the clock starts; the rate is cases / the summed wall time of the requests,
+  each from its first byte out to its answer's last byte in, the counts read from each answer's
+  head (all created). Then the same cases again (all unchanged). The server is warmed up with
+  one batch of other cases (pushed twice, then deleted) before it is measured;
 - the plain baseline: the same rows as Python dicts (typed values, not parsed from the JSON)
   upserted into a second fresh database with SQLAlchemy Core's dialect insert
   (`sqlalchemy.dialects.sqlite.insert` / `.postgresql.insert`) `.on_conflict_do_update()`
   keyed on (source, external_id), `where excluded.source_updated_at >= cases.source_updated_at`,
   in chunks of 1,000 rows, each chunk a transaction (as a batch request is); the same upsert
-  again is reported for information;
+  again is reported for information. The two run in turns, a batch through the API and then
+  its chunk by the plain upsert, so that a change in the machine's load (shared, noisy) and
+  each database's growth hit both alike;
 - the metrics at `--metric-cases` cases (1,000,000): the pushed cases plus generated ones
   bulk-loaded with Core (not timed), then the statistics refreshed (ANALYZE; VACUUM ANALYZE on
   PostgreSQL, as autovacuum keeps a live database). Timed, median and min over `--repeat`
@@ -330,28 +332,24 @@ def bulk_load(engine: Engine, settings: RunSettings, cvrs: list[str]) -> None:
 # --------------------------------------------------------------------------------- the server
 
 
-def post_batches(
-    client: httpx.Client, bodies: list[bytes]
-) -> tuple[float, list[float], Counter[str]]:
-    """POST the bodies one after the other; wall seconds, ms per batch, the summed counts."""
-    headers = {"Content-Type": "application/json"}
-    counts: Counter[str] = Counter()
-    heads: list[bytes] = []
-    batch_ms: list[float] = []
+def post_batch(client: httpx.Client, body: bytes) -> tuple[float, bytes]:
+    """POST one batch; its wall seconds, first byte out to last byte in, and its answer's head."""
     start = time.perf_counter()
-    for body in bodies:
-        sent = time.perf_counter()
-        response = client.post(BATCH_PATH, content=body, headers=headers)
-        batch_ms.append((time.perf_counter() - sent) * 1000)
-        if response.status_code != 200:
-            raise RuntimeError(f"batch answered {response.status_code}: {response.text[:2000]}")
-        heads.append(response.content[:HEAD_BYTES])
+    response = client.post(BATCH_PATH, content=body, headers={"Content-Type": "application/json"})
     seconds = time.perf_counter() - start
-    for head in heads:  # after the clock: the answers' counts
+    if response.status_code != 200:
+        raise RuntimeError(f"batch answered {response.status_code}: {response.text[:2000]}")
+    return seconds, response.content[:HEAD_BYTES]
+
+
+def answered_counts(heads: list[bytes]) -> Counter[str]:
+    """The answers' counts, summed; read after the clock."""
+    counts: Counter[str] = Counter()
+    for head in heads:
         text_ = head.decode("utf-8", errors="ignore")
         found, _ = json.JSONDecoder().raw_decode(text_, text_.index('"counts":') + len('"counts":'))
         counts.update(found)
-    return seconds, batch_ms, counts
+    return counts
 
 
 def warm_up(client: httpx.Client, db: Fresh, cvrs: list[str], seed: int) -> None:
@@ -361,7 +359,7 @@ def warm_up(client: httpx.Client, db: Fresh, cvrs: list[str], seed: int) -> None
         row["source"] = WARMUP_SOURCE
     bodies = batch_bodies(rows)
     for outcome in ("created", "unchanged"):
-        _, _, counts = post_batches(client, bodies)
+        counts = answered_counts([post_batch(client, body)[1] for body in bodies])
         if counts[outcome] != len(rows):
             raise RuntimeError(f"warm-up: unexpected counts {dict(counts)}")
     with db.engine.begin() as connection:
@@ -372,19 +370,6 @@ def counts_text(counts: Counter[str]) -> str:
     return ", ".join(
         f"{key} {value:,}" for key, value in counts.items() if value and key != "items"
     )
-
-
-def time_api(client: httpx.Client, db: Fresh, bodies: list[bytes], n: int) -> list[Ingest]:
-    results = []
-    for name, outcome in (
-        ("API batch push (new)", "created"),
-        ("API re-push (unchanged)", "unchanged"),
-    ):
-        settle()
-        seconds, batch_ms, counts = post_batches(client, bodies)
-        ok = counts["items"] == counts[outcome] == n and case_count(db.engine) == n
-        results.append(Ingest(name, n, seconds, batch_ms, ok, counts_text(counts)))
-    return results
 
 
 # ---------------------------------------------------------------------------- the baseline
@@ -411,33 +396,63 @@ def plain_chunks(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     ]
 
 
-def plain_upsert(engine: Engine, statement: Insert, chunks: list[list[dict[str, Any]]]) -> float:
-    """Each chunk in its own transaction, as a batch request is; wall seconds."""
+def plain_upsert(engine: Engine, statement: Insert, chunk: list[dict[str, Any]]) -> float:
+    """One chunk in its own transaction, as a batch request is; wall seconds."""
     start = time.perf_counter()
-    for chunk in chunks:
-        with engine.begin() as connection:
-            connection.execute(statement, chunk)
+    with engine.begin() as connection:
+        connection.execute(statement, chunk)
     return time.perf_counter() - start
 
 
-def time_plain(
-    url: str | None, rows: list[dict[str, Any]], seed: int, cvrs: list[str]
+def warm_plain(db: Fresh, statement: Insert, cvrs: list[str], seed: int) -> None:
+    """The statement compiled once, the pool filled; the rows deleted again."""
+    plain_upsert(db.engine, statement, plain_chunks(generate(seed + 1, 0, MAX_BATCH, cvrs))[0])
+    with db.engine.begin() as connection:
+        connection.execute(delete(Case))
+
+
+# ------------------------------------------------------------------------------- in turns
+
+
+def time_ingest(
+    client: httpx.Client,
+    db: Fresh,
+    plain: Fresh,
+    rows: list[dict[str, Any]],
+    cvrs: list[str],
+    seed: int,
 ) -> list[Ingest]:
+    """Each batch through the API, then the same rows by the plain upsert, in turns, so a change
+    in the machine's load, and each database's growth, hits both alike. Twice: new, then again.
+    """
     n = len(rows)
-    with fresh_database(url) as db:
-        statement = plain_upsert_statement(db.engine)
-        warm = plain_chunks(generate(seed + 1, 0, MAX_BATCH, cvrs))
-        plain_upsert(db.engine, statement, warm)  # compiled once, the pool filled
-        with db.engine.begin() as connection:
-            connection.execute(delete(Case))
-        chunks = plain_chunks(rows)
-        results = []
-        for name in ("plain Core upsert (new)", "plain Core upsert (again)"):
-            settle()
-            seconds = plain_upsert(db.engine, statement, chunks)
-            stored = case_count(db.engine)
-            results.append(Ingest(name, n, seconds, [], stored == n, f"stored {stored:,}"))
-    return results
+    bodies, chunks = batch_bodies(rows), plain_chunks(rows)
+    statement = plain_upsert_statement(plain.engine)
+    warm_plain(plain, statement, cvrs, seed)
+    api: list[Ingest] = []
+    baseline: list[Ingest] = []
+    for api_name, outcome, plain_name in (
+        ("API batch push (new)", "created", "plain Core upsert (new)"),
+        ("API re-push (unchanged)", "unchanged", "plain Core upsert (again)"),
+    ):
+        settle()
+        api_seconds: list[float] = []
+        plain_seconds: list[float] = []
+        heads: list[bytes] = []
+        for body, chunk in zip(bodies, chunks, strict=True):
+            seconds, head = post_batch(client, body)
+            api_seconds.append(seconds)
+            heads.append(head)
+            plain_seconds.append(plain_upsert(plain.engine, statement, chunk))
+        counts = answered_counts(heads)
+        ok = counts["items"] == counts[outcome] == n and case_count(db.engine) == n
+        batch_ms = [s * 1000 for s in api_seconds]
+        api.append(Ingest(api_name, n, sum(api_seconds), batch_ms, ok, counts_text(counts)))
+        stored = case_count(plain.engine)
+        baseline.append(
+            Ingest(plain_name, n, sum(plain_seconds), [], stored == n, f"stored {stored:,}")
+        )
+    return api + baseline
 
 
 # --------------------------------------------------------------------- the hand-written SQL
@@ -703,7 +718,8 @@ def report(
         "httpx client, keep-alive, sequential; uvicorn in a thread of this process, HTTP over "
         "127.0.0.1; warmed by one batch",
         f"plain          the same rows as Python dicts, Core INSERT .. ON CONFLICT DO UPDATE "
-        f"(where newer or equal), {MAX_BATCH:,} rows per transaction, fresh database",
+        f"(where newer or equal), {MAX_BATCH:,} rows per transaction, fresh database; in turns "
+        "with the API, batch by batch",
         f"metrics        {settings.metric_cases:,} cases ({settings.cases:,} pushed, the rest "
         f"bulk-loaded, then ANALYZE); {settings.repeat} calls after {WARMUP} warm-up calls, "
         "in turns with the SQL, median / min; a fresh Session or connection per call",
@@ -819,8 +835,6 @@ def run(settings: RunSettings) -> str:
     start_load = load_text()
     cvrs = [valid_cvr(n) for n in range(CVRS)]
     rows = generate(settings.seed, 0, settings.cases, cvrs)
-    bodies = batch_bodies(rows)
-    ingest = time_plain(plain_url(settings.database_url), rows, settings.seed, cvrs)
     with (
         fresh_database(settings.database_url) as db,
         serving(db.url) as base,
@@ -829,8 +843,9 @@ def run(settings: RunSettings) -> str:
     ):
         backend = backend_name(db.engine)
         warm_up(writer, db, cvrs, settings.seed)
-        ingest = time_api(writer, db, bodies, settings.cases) + ingest
-        del rows, bodies
+        with fresh_database(plain_url(settings.database_url)) as plain:
+            ingest = time_ingest(writer, db, plain, rows, cvrs, settings.seed)
+        del rows
         small = count_statements(db.engine, metrics_calls(db.engine))
         bulk_load(db.engine, settings, cvrs)
         if (stored := case_count(db.engine)) != settings.metric_cases:
