@@ -101,11 +101,10 @@ def _prepare_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 _TAKE_WRITE_LOCK = "erhverv_take_write_lock"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def begin_for_writing(session: Session) -> None:
-    """Begin the session's transaction as one that will write. On SQLite it takes the write
+    """Begin the session's transaction as one that may write. On SQLite it takes the write
     lock at once (BEGIN IMMEDIATE), waiting its turn (busy_timeout) behind another writer: a
     transaction that read first and wrote then would find that another had written meanwhile,
     and SQLite could only refuse it ("database is locked"), never wait. PostgreSQL needs
@@ -133,8 +132,8 @@ def get_session(request: Request) -> Iterator[Session]:
     """One request, one transaction: commit at the end or roll back on any error."""
     factory: sessionmaker[Session] = request.app.state.session_factory
     with factory() as session:
-        if request.method not in SAFE_METHODS:
-            begin_for_writing(session)
+        # Every request: a GET writes too, now and then (a token's or a login's last use).
+        begin_for_writing(session)
         try:
             yield session
             session.commit()

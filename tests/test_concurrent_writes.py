@@ -59,11 +59,23 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield server
 
 
-def test_batches_pushed_at_the_same_time_all_apply(server: LiveServer) -> None:
-    """Four clients at once, two of them pushing the same cases: every answer 200, each case
-    stored once, and the same cases answered created by exactly one client."""
-    plans = [("sbsys", 0), ("ftz", 0), ("sbsys", 0), ("other", 0)]
-    answers: list[list[httpx.Response]] = [[] for _ in plans]
+def new_token(database_url: str, scope: Scope) -> str:
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            return create_token(session, TokenCreate(name="Læser", scopes=[scope]), "test")[1]
+    finally:
+        engine.dispose()
+
+
+def test_batches_pushed_and_reads_at_the_same_time_all_succeed(server: LiveServer) -> None:
+    """Four clients pushing at once, two of them the same cases, and a reader whose every
+    request is its token's first use (recorded on the token: a write): every answer 200, each
+    case stored once, the shared cases created by exactly one of the two clients."""
+    sources = ["sbsys", "ftz", "sbsys", "other"]
+    read_tokens = [new_token(server.database_url, Scope.read) for _ in range(12)]
+    answers: list[list[httpx.Response]] = [[] for _ in sources]
+    reads: list[httpx.Response] = []
     failures: list[BaseException] = []
 
     def push(slot: int, source: str) -> None:
@@ -76,17 +88,24 @@ def test_batches_pushed_at_the_same_time_all_apply(server: LiveServer) -> None:
         except BaseException as error:  # reported by the test, not lost in the thread
             failures.append(error)
 
-    threads = [
-        threading.Thread(target=push, args=(slot, source)) for slot, (source, _) in enumerate(plans)
-    ]
+    def read() -> None:
+        try:
+            for token in read_tokens:
+                headers = {"Authorization": f"Bearer {token}"}
+                reads.append(httpx.get(f"{server.url}/api/v1/cases", headers=headers, timeout=30))
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=push, args=pair) for pair in enumerate(sources)]
+    threads.append(threading.Thread(target=read))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
     assert failures == []
-    statuses = {r.status_code for slot in answers for r in slot}
-    assert statuses == {200}, [r.text for slot in answers for r in slot if r.status_code != 200]
+    every = [r for slot in answers for r in slot] + reads
+    assert {r.status_code for r in every} == {200}, [r.text for r in every if r.status_code != 200]
     created = [sum(r.json()["counts"]["created"] for r in slot) for slot in answers]
     unchanged = [sum(r.json()["counts"]["unchanged"] for r in slot) for slot in answers]
     assert created[1] == created[3] == 600
