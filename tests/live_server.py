@@ -38,7 +38,8 @@ def free_socket() -> socket.socket:
     return sock
 
 
-def _token(database_url: str, name: str, scope: Scope) -> str:
+def new_token(database_url: str, name: str, scope: Scope) -> str:
+    """A token with the one scope, created straight in the database."""
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
@@ -78,8 +79,8 @@ def live_server(
             yield LiveServer(
                 url=url,
                 database_url=database_url,
-                token=_token(database_url, client_name, scope),
-                read_token=_token(database_url, "Læser", Scope.read),
+                token=new_token(database_url, client_name, scope),
+                read_token=new_token(database_url, "Læser", Scope.read),
             )
         finally:
             uvicorn_server.should_exit = True

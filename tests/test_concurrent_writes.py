@@ -1,7 +1,6 @@
 """Writers at the same time on the embedded SQLite database: each waits its turn, and one that
 waits too long is told to try again (503), never a 500 and never half-applied."""
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -14,14 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.auth.permissions import Scope
-from api.auth.schemas import TokenCreate
-from api.auth.service import create_token
 from api.cases.models import Case
 from api.config import Settings
 from api.db import make_engine
 from api.main import create_app
 from api.migrate import upgrade
-from tests.live_server import LiveServer, live_server
+from tests.live_server import LiveServer, live_server, new_token
 
 BATCH = "/api/v1/cases/batch"
 
@@ -59,21 +56,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield server
 
 
-def new_token(database_url: str, scope: Scope) -> str:
-    engine = make_engine(database_url)
-    try:
-        with Session(engine) as session, session.begin():
-            return create_token(session, TokenCreate(name="Læser", scopes=[scope]), "test")[1]
-    finally:
-        engine.dispose()
-
-
 def test_batches_pushed_and_reads_at_the_same_time_all_succeed(server: LiveServer) -> None:
     """Four clients pushing at once, two of them the same cases, and a reader whose every
     request is its token's first use (recorded on the token: a write): every answer 200, each
     case stored once, the shared cases created by exactly one of the two clients."""
     sources = ["sbsys", "ftz", "sbsys", "other"]
-    read_tokens = [new_token(server.database_url, Scope.read) for _ in range(12)]
+    read_tokens = [new_token(server.database_url, "Læser", Scope.read) for _ in range(12)]
     answers: list[list[httpx.Response]] = [[] for _ in sources]
     reads: list[httpx.Response] = []
     failures: list[BaseException] = []
@@ -120,11 +108,8 @@ def test_a_write_that_waits_past_the_busy_timeout_is_503_and_applies_nothing(
     database_url = f"sqlite:///{tmp_path / 'busy.db'}"
     engine = make_engine(database_url)
     upgrade(engine)
-    with Session(engine) as session, session.begin():
-        _, token = create_token(
-            session, TokenCreate(name="Sagssystem", scopes=[Scope.cases_write]), "test"
-        )
     engine.dispose()
+    token = new_token(database_url, "Sagssystem", Scope.cases_write)
     settings = Settings(
         database_url=database_url,
         migrate_on_start=False,
@@ -137,8 +122,8 @@ def test_a_write_that_waits_past_the_busy_timeout_is_503_and_applies_nothing(
         with TestClient(create_app(settings)) as client:
             response = client.post(
                 BATCH,
-                content=json.dumps({"items": cases("sbsys", 0, 3)}),
-                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                json={"items": cases("sbsys", 0, 3)},
+                headers={"Authorization": f"Bearer {token}"},
             )
         holder.execute("ROLLBACK")
     finally:
