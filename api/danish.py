@@ -5,9 +5,12 @@ fifteen hundred), and one that fits no reading is refused with a message saying 
 """
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from babel.numbers import NumberFormatError, parse_decimal
+
+from api.config import get_settings
 
 # Currency marks around an amount: "1.500 kr.", "kr. 1.500", "DKK 1.500", "1.500,-".
 _CURRENCY = re.compile(r"^(?:kr\.?|dkk)\s*|\s*(?:kr\.?|dkk|,-)$", re.IGNORECASE)
@@ -56,3 +59,10 @@ def parse_date(text: str) -> date:
     except ValueError:
         pass
     raise ValueError(f"{text!r} is not a date (write e.g. 15-03-2026 or 2026-03-15)")
+
+
+def local_day_start(day: date) -> datetime:
+    """Midnight at the start of a day where the municipality is, in UTC: staff's and the plan's
+    dates are local days, the database keeps UTC times."""
+    zone = ZoneInfo(get_settings().timezone)
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)

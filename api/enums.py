@@ -31,13 +31,16 @@ class Unit(StrEnum):
 class Direction(StrEnum):
     at_least = "at_least"
     at_most = "at_most"
+    more_than = "more_than"  # strictly above the target: "mere end 80 procent"
 
 
 class Pace(StrEnum):
-    """How a yearly target is reached: summed over the year, or a level held at the end."""
+    """How a yearly target is reached: summed over the year, a level held at the end, or a
+    monthly rhythm."""
 
     cumulative = "cumulative"
     level = "level"
+    monthly = "monthly"  # a rhythm: every month of the year with at least one
 
 
 class MilestoneState(StrEnum):

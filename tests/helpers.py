@@ -70,3 +70,9 @@ def xlsx(*rows: list[Any]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def plain_targets(targets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A goal's targets as year and value, for tests that set neither range nor phasing."""
+    assert all(t["upper"] is None and t["due_on"] is None for t in targets), targets
+    return [{"year": t["year"], "value": t["value"]} for t in targets]

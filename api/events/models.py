@@ -27,6 +27,8 @@ class Company(Base, Timestamped):
     city: Mapped[str | None] = mapped_column(String(100))
     industry_code: Mapped[str | None] = mapped_column(String(10))
     founded_on: Mapped[date | None]
+    # Made by `erhverv load-demo`: shown, never counted, removed by `erhverv remove-demo`.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -45,6 +47,7 @@ class Person(Base, Timestamped):
         ForeignKey("companies.id", ondelete="SET NULL"), index=True
     )
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column()
 
     company: Mapped[Company | None] = relationship()
@@ -95,6 +98,9 @@ class Event(Base, Timestamped):
     plan_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     # The date is not fixed yet (the plan says "maj 2026"): starts_at/ends_at span the month.
     tentative: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # What staff expect to come, for the goal's trajectory; the capacity where not set.
+    expected_participants: Mapped[int | None]
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column()
 
     initiatives: Mapped[list["Initiative"]] = relationship(secondary=event_initiatives)

@@ -110,6 +110,12 @@ class EventFields(BaseModel):
     location: str | None = Field(default=None, max_length=300)
     status: EventStatus = EventStatus.planned
     capacity: int | None = Field(default=None, ge=1)
+    expected_participants: int | None = Field(
+        default=None,
+        ge=0,
+        description="How many are expected to come, for the goals' trajectories; the "
+        "capacity where left out.",
+    )
     series: str | None = Field(
         default=None, max_length=200, description="E.g. 'Klimaugen 2026', 'Iværksætteruge 46'."
     )
@@ -151,6 +157,7 @@ class EventUpdate(BaseModel):
     location: str | None = Field(default=None, max_length=300)
     status: EventStatus | None = None
     capacity: int | None = Field(default=None, ge=1)
+    expected_participants: int | None = Field(default=None, ge=0)
     series: str | None = Field(default=None, max_length=200)
     headcount: int | None = Field(default=None, ge=0)
     headcount_companies: int | None = Field(default=None, ge=0)
@@ -193,6 +200,7 @@ class EventRead(Schema):
     location: str | None
     status: EventStatus
     capacity: int | None
+    expected_participants: int | None
     series: str | None
     headcount: int | None
     headcount_companies: int | None
@@ -200,6 +208,7 @@ class EventRead(Schema):
     mayor_present: bool
     tentative: bool
     plan_key: str | None = Field(description="Set for an event the plan itself states.")
+    is_demo: bool = Field(description="Demo data (`erhverv load-demo`): shown, never counted.")
     initiative_ids: list[int]
     organizer_ids: list[int]
     sessions: list[SessionIn]
@@ -265,6 +274,15 @@ class CheckIn(BaseModel):
 class CheckInResult(BaseModel):
     checked_in: list[int] = Field(description="Registration ids now marked attended.")
     already: list[int] = Field(description="Registration ids that were attended already.")
+
+
+class DemoStatus(BaseModel):
+    """Whether demo data is loaded, for the app's banner; demo data never counts."""
+
+    present: bool
+    events: int
+    companies: int
+    people: int
 
 
 # What GET /people/{id}/export gives: everything held about one person.

@@ -49,6 +49,8 @@ class Goal(Base, Timestamped):
     milestone_state: Mapped[MilestoneState | None] = mapped_column(
         db_enum(MilestoneState, "milestone_state")
     )
+    # A milestone's deadline; the plan year's last day where none is set.
+    due_on: Mapped[date | None]
     version: Mapped[int] = mapped_column()
 
     action_plan: Mapped["ActionPlan"] = relationship(back_populates="goals")
@@ -59,27 +61,31 @@ class Goal(Base, Timestamped):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
-    def set_targets(self, targets: dict[int, float]) -> bool:
-        """Make the targets exactly `targets`, in place (a year's row is kept, not re-inserted,
-        so the unique (goal, year) constraint never sees two rows at once). True if changed."""
+    def set_targets(self, targets: dict[int, dict[str, Any]]) -> bool:
+        """Make the targets exactly `targets` (year → column values), in place: a year's row is
+        kept, not re-inserted, so the unique (goal, year) constraint never sees two rows at
+        once. True if anything changed."""
         by_year = {t.year: t for t in self.targets}
         changed = False
         for year, target in list(by_year.items()):
             if year not in targets:
                 self.targets.remove(target)
                 changed = True
-        for year, value in targets.items():
-            if year not in by_year:
-                self.targets.append(GoalTarget(year=year, value=value))
+        for year, values in targets.items():
+            row = by_year.get(year)
+            if row is None:
+                self.targets.append(GoalTarget(year=year, **values))
                 changed = True
-            elif by_year[year].value != value:
-                by_year[year].value = value
-                changed = True
+                continue
+            for name, value in values.items():
+                if getattr(row, name) != value:
+                    setattr(row, name, value)
+                    changed = True
         return changed
 
     @property
-    def baseline(self) -> dict[str, float] | None:
-        if self.baseline_year is None or self.baseline_value is None:
+    def baseline(self) -> dict[str, float | None] | None:
+        if self.baseline_value is None:
             return None
         return {"year": self.baseline_year, "value": self.baseline_value}
 
@@ -92,6 +98,11 @@ class GoalTarget(Base):
     goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
     year: Mapped[int]
     value: Mapped[float] = mapped_column(Value)
+    # A range target ("3-4 forløb"): `value` is the least, `upper` the most.
+    upper: Mapped[float | None] = mapped_column(Value)
+    # Phasing staff set: the whole target due on a date, or a share due each month.
+    due_on: Mapped[date | None]
+    monthly_profile: Mapped[list[float] | None] = mapped_column(JSON)
 
 
 class Measurement(Base, Timestamped):

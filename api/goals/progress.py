@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import Session
 
-from api.enums import GoalKind
+from api.enums import GoalKind, MilestoneState, Pace
 from api.errors import NotFoundError
 from api.goals.metrics import newest_per_year
 from api.goals.models import Goal, GoalTarget, MilestoneNote
@@ -30,8 +30,9 @@ from api.goals.progress_schemas import (
     TrackProgress,
 )
 from api.goals.registry import MetricRequest, get_metric, parse_params
-from api.goals.rules import Status, assess, year_elapsed
+from api.goals.rules import Rule, Status, YearTarget, assess, assess_milestone
 from api.goals.schemas import Baseline
+from api.goals.trajectory import Delivery, planner_for, year_elapsed
 from api.plans.models import ActionPlan, Initiative, Objective, Track
 
 
@@ -39,6 +40,7 @@ from api.plans.models import ActionPlan, Initiative, Objective, Track
 class _Values:
     computed: dict[tuple[int, int], float | None]  # (goal id, year) → metric value
     recorded: dict[tuple[int, int], Row[Any]]  # (goal id, year) → newest measurement
+    planned: dict[int, list[Delivery]]  # goal id → the plan year's planned activities
 
 
 def _period(year: int, evaluated_on: date) -> tuple[date, date] | None:
@@ -51,24 +53,51 @@ def _period(year: int, evaluated_on: date) -> tuple[date, date] | None:
 
 @cache
 def _targets_statement() -> Select[Any]:
-    return select(GoalTarget.goal_id, GoalTarget.year, GoalTarget.value).where(
-        GoalTarget.goal_id.in_(bindparam("goal_ids", expanding=True))
-    )
+    return select(
+        GoalTarget.goal_id,
+        GoalTarget.year,
+        GoalTarget.value,
+        GoalTarget.upper,
+        GoalTarget.due_on,
+        GoalTarget.monthly_profile,
+    ).where(GoalTarget.goal_id.in_(bindparam("goal_ids", expanding=True)))
 
 
-def _targets(session: Session, goal_ids: list[int]) -> dict[int, dict[int, float]]:
+def _targets(session: Session, goal_ids: list[int]) -> dict[int, dict[int, YearTarget]]:
     """Each goal's targets by year, as plain rows."""
-    targets: dict[int, dict[int, float]] = defaultdict(dict)
+    targets: dict[int, dict[int, YearTarget]] = defaultdict(dict)
     rows = session.execute(_targets_statement(), {"goal_ids": goal_ids})
-    for goal_id, year, value in rows:
-        targets[goal_id][year] = value
+    for goal_id, year, value, upper, due_on, profile in rows:
+        targets[goal_id][year] = YearTarget(value, upper, due_on, profile)
     return targets
+
+
+def _planned(
+    session: Session, goals: Sequence[Row[Any]], plan_year: int, evaluated_on: date
+) -> dict[int, list[Delivery]]:
+    """The plan year's planned activities of each cumulative goal whose metric has a calendar:
+    one call per such metric, over the whole year (the forecast needs what lies ahead too)."""
+    year = (date(plan_year, 1, 1), date(plan_year, 12, 31))
+    requests: dict[str, list[MetricRequest]] = defaultdict(list)
+    for goal in goals:
+        if goal.kind is GoalKind.measurable and goal.pace is Pace.cumulative:
+            key = goal.metric or "manual"
+            if planner_for(key) is not None:
+                params = parse_params(key, goal.metric_params)
+                requests[key].append(MetricRequest(goal.id, params, *year))
+    planned: dict[int, list[Delivery]] = {}
+    for key, items in requests.items():
+        planner = planner_for(key)
+        assert planner is not None
+        for request, deliveries in zip(items, planner(session, items, evaluated_on), strict=True):
+            planned[request.goal_id] = deliveries
+    return planned
 
 
 def _collect_values(
     session: Session,
     goals: Sequence[Row[Any]],
-    targets: dict[int, dict[int, float]],
+    targets: dict[int, dict[int, YearTarget]],
     plan_year: int,
     evaluated_on: date,
 ) -> tuple[_Values, dict[int, list[int]]]:
@@ -98,19 +127,15 @@ def _collect_values(
     for key, items in requests.items():
         values = get_metric(key).compute(session, [request for _, request in items])
         computed.update(zip((k for k, _ in items), values, strict=True))
-    return _Values(computed, recorded), years_of
+    return _Values(
+        computed, recorded, _planned(session, measurable, plan_year, evaluated_on)
+    ), years_of
 
 
-def _goal_progress(
-    goal: Row[Any],
-    targets: dict[int, float],
-    values: _Values,
-    years: list[int],
-    plan_year: int,
-    evaluated_on: date,
-    latest_note: Row[Any] | None,
-) -> GoalProgress:
-    common = {
+def _common(
+    goal: Row[Any], target: YearTarget | None, plan_year: int, evaluated_on: date
+) -> dict[str, Any]:
+    return {
         "goal_id": goal.id,
         "key": goal.key,
         "label": goal.label,
@@ -122,54 +147,82 @@ def _goal_progress(
         "pace": goal.pace,
         "baseline": (
             Baseline(year=goal.baseline_year, value=goal.baseline_value)
-            if goal.baseline_year is not None and goal.baseline_value is not None
+            if goal.baseline_value is not None
             else None
         ),
-        "target": targets.get(plan_year),
+        "target": target.value if target else None,
+        "target_upper": target.upper if target else None,
         "year_elapsed": year_elapsed(plan_year, evaluated_on),
     }
-    if goal.kind is GoalKind.milestone:
-        state = goal.milestone_state.value if goal.milestone_state else "not_started"
-        explanation = (
-            f"{latest_note.text} ({latest_note.noted_on.isoformat()})"
-            if latest_note
-            else "Ingen noter endnu."
-        )
-        return GoalProgress(
-            **common,
-            actual=None,
-            actual_source=None,
-            computed=None,
-            recorded=None,
-            expected=None,
-            status=state,
-            explanation=explanation,
-            series=[],
-        )
+
+
+def _milestone_progress(
+    goal: Row[Any], plan_year: int, evaluated_on: date, notes: list[Row[Any]] | None
+) -> GoalProgress:
+    """The state in force at the date: the newest note dated by then; with no notes at all, the
+    goal's own state (as the plan file gives it); with notes all later, not started."""
+    dated = [note for note in notes or [] if note.noted_on <= evaluated_on]
+    if dated:
+        state, note = dated[-1].state, f"{dated[-1].text} ({dated[-1].noted_on.isoformat()})"
+    else:
+        state = MilestoneState.not_started if notes else goal.milestone_state
+        state, note = state or MilestoneState.not_started, None
+    due_on = goal.due_on or date(plan_year, 12, 31)
+    judged = assess_milestone(state, due_on, evaluated_on, note)
+    return GoalProgress(
+        **_common(goal, None, plan_year, evaluated_on),
+        actual=None,
+        actual_source=None,
+        computed=None,
+        recorded=None,
+        expected=None,
+        expected_basis=None,
+        forecast=None,
+        forecast_reached=None,
+        milestone_state=judged.state,
+        due_on=due_on,
+        status=judged.status,
+        explanation=judged.explanation,
+        series=[],
+    )
+
+
+def _goal_progress(
+    goal: Row[Any],
+    targets: dict[int, YearTarget],
+    values: _Values,
+    years: list[int],
+    plan_year: int,
+    evaluated_on: date,
+) -> GoalProgress:
     actual, source = _actual(values, goal.id, plan_year)
     recorded = values.recorded.get((goal.id, plan_year))
     assert goal.unit and goal.direction and goal.pace  # guaranteed for measurable goals
+    target = targets.get(plan_year)
     assessment = assess(
         actual=actual,
-        target=targets.get(plan_year),
-        unit=goal.unit,
-        direction=goal.direction,
-        pace=goal.pace,
+        target=target,
+        rule=Rule(goal.unit, goal.direction, goal.pace),
         year=plan_year,
         evaluated_on=evaluated_on,
+        deliveries=values.planned.get(goal.id, ()),
     )
     series = []
     for year in years:
         year_actual, year_source = _actual(values, goal.id, year)
+        year_target = targets.get(year)
         series.append(
             SeriesPoint(
-                year=year, target=targets.get(year), actual=year_actual, actual_source=year_source
+                year=year,
+                target=year_target.value if year_target else None,
+                actual=year_actual,
+                actual_source=year_source,
             )
         )
     # Every value here is already typed and checked; skipping validation of hundreds of goals
     # and series points keeps progress within reach of the query that feeds it.
     return GoalProgress.model_construct(
-        **common,
+        **_common(goal, target, plan_year, evaluated_on),
         actual=actual,
         actual_source=source,
         computed=values.computed.get((goal.id, plan_year)),
@@ -182,6 +235,11 @@ def _goal_progress(
         if recorded
         else None,
         expected=assessment.expected,
+        expected_basis=assessment.basis,
+        forecast=assessment.forecast,
+        forecast_reached=assessment.forecast_reached,
+        milestone_state=None,
+        due_on=None,
         status=assessment.status.value,
         explanation=assessment.explanation,
         series=series,
@@ -207,16 +265,20 @@ def _summary(goals: Iterable[GoalProgress]) -> StatusCounts:
 @cache
 def _notes_statement() -> Select[Any]:
     return (
-        select(MilestoneNote.goal_id, MilestoneNote.noted_on, MilestoneNote.text)
+        select(
+            MilestoneNote.goal_id, MilestoneNote.noted_on, MilestoneNote.state, MilestoneNote.text
+        )
         .where(MilestoneNote.goal_id.in_(bindparam("goal_ids", expanding=True)))
         .order_by(MilestoneNote.noted_on, MilestoneNote.id)
     )
 
 
-def _latest_notes(session: Session, goal_ids: list[int]) -> dict[int, Row[Any]]:
-    """Each milestone goal's newest note (rows come oldest first, so the last one wins)."""
-    notes = session.execute(_notes_statement(), {"goal_ids": goal_ids})
-    return {note.goal_id: note for note in notes}
+def _milestone_notes(session: Session, goal_ids: list[int]) -> dict[int, list[Row[Any]]]:
+    """Each milestone goal's notes, oldest first: its dated state history."""
+    notes: dict[int, list[Row[Any]]] = defaultdict(list)
+    for note in session.execute(_notes_statement(), {"goal_ids": goal_ids}):
+        notes[note.goal_id].append(note)
+    return notes
 
 
 # Progress reads the plan tree as plain rows: ORM objects for a plan's goals and initiatives
@@ -274,6 +336,7 @@ def _goals_statement() -> Select[Any]:
             Goal.baseline_year,
             Goal.baseline_value,
             Goal.milestone_state,
+            Goal.due_on,
             Goal.initiative_id,
         )
         .where(Goal.action_plan_id == bindparam("plan_id"))
@@ -288,11 +351,11 @@ def plan_progress(session: Session, year: int, evaluated_on: date) -> PlanProgre
     goals = session.execute(_goals_statement(), {"plan_id": plan.id}).all()
     targets = _targets(session, [g.id for g in goals])
     values, years_of = _collect_values(session, goals, targets, year, evaluated_on)
-    notes = _latest_notes(session, [g.id for g in goals if g.kind is GoalKind.milestone])
+    notes = _milestone_notes(session, [g.id for g in goals if g.kind is GoalKind.milestone])
     progress = {
-        g.id: _goal_progress(
-            g, targets[g.id], values, years_of.get(g.id, []), year, evaluated_on, notes.get(g.id)
-        )
+        g.id: _milestone_progress(g, year, evaluated_on, notes.get(g.id))
+        if g.kind is GoalKind.milestone
+        else _goal_progress(g, targets[g.id], values, years_of.get(g.id, []), year, evaluated_on)
         for g in goals
     }
     by_initiative: dict[int | None, list[Row[Any]]] = defaultdict(list)

@@ -7,6 +7,7 @@ from typing_extensions import TypedDict  # pydantic needs this one on Python 3.1
 
 from api.enums import Direction, GoalKind, InitiativeStatus, MilestoneState, Pace, Unit
 from api.goals.schemas import Baseline
+from api.goals.trajectory import Basis
 
 
 class StatusCounts(BaseModel):
@@ -16,6 +17,8 @@ class StatusCounts(BaseModel):
     on_track: int = 0
     at_risk: int = 0
     off_track: int = 0
+    not_due: int = 0
+    overdue: int = 0
     no_data: int = 0
     no_target: int = 0
     not_started: int = 0
@@ -52,7 +55,10 @@ class GoalProgress(BaseModel):
     direction: Direction | None
     pace: Pace | None
     baseline: Baseline | None
-    target: float | None = Field(description="The target for the plan's year.")
+    target: float | None = Field(
+        description="The target for the plan's year; the least value of a range."
+    )
+    target_upper: float | None = Field(description="The most, for a range target (3-4).")
     actual: float | None
     actual_source: str | None = Field(
         description="'metric' (computed from the system's own data), 'measurement' (recorded) "
@@ -61,10 +67,24 @@ class GoalProgress(BaseModel):
     computed: float | None = Field(description="The metric's value, where it has data.")
     recorded: RecordedValue | None = Field(description="The newest recorded measurement.")
     expected: float | None = Field(description="What the actual was compared with.")
+    expected_basis: Basis | None = Field(
+        description="What the expected value rests on: the plan's calendar (calendar), the "
+        "target's due date (due_date) or monthly profile (monthly_profile), the even pace "
+        "(even_pace), or a monthly rhythm (monthly_rhythm)."
+    )
+    forecast: float | None = Field(
+        description="Cumulative goals: the year's end if the rest goes as planned."
+    )
+    forecast_reached: bool | None = Field(description="Whether the forecast reaches the target.")
+    milestone_state: MilestoneState | None = Field(
+        description="A milestone's state in force at the evaluation date."
+    )
+    due_on: date | None = Field(description="A milestone's deadline.")
     year_elapsed: float
     status: str = Field(
-        description="achieved, on_track, at_risk, off_track, no_data, no_target, or a "
-        "milestone's state (not_started, in_progress, done, dropped)."
+        description="achieved, on_track, at_risk, off_track, not_due (nothing expected yet), "
+        "no_data, no_target, overdue (a milestone past its deadline), or a milestone's state "
+        "in force (not_started, in_progress, done, dropped)."
     )
     explanation: str
     series: list[SeriesPoint]

@@ -3,7 +3,14 @@
 from datetime import date, datetime
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from api.common import Schema
 from api.enums import Direction, GoalKind, MeasurementSource, MilestoneState, Pace, Unit
@@ -13,17 +20,62 @@ GOAL_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
 class Baseline(BaseModel):
+    """Where the goal starts from; the year is left out where the plan names none ("de
+    nuværende 65 procent")."""
+
     model_config = ConfigDict(extra="forbid")
 
-    year: int = Field(ge=1900, le=2200)
+    year: int | None = Field(default=None, ge=1900, le=2200)
     value: float
 
 
-class Target(BaseModel):
+class TargetSpec(BaseModel):
+    """A year's target with its phasing: the least value, an upper bound for a range, and when
+    it is due: all of it on a date, or a share each month (like a budget's periodisering)."""
+
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
+    value: float = Field(ge=0, description="The target; the least value of a range.")
+    upper: float | None = Field(
+        default=None, ge=0, description="The most, for a range target such as 3-4."
+    )
+    due_on: date | None = Field(
+        default=None, description="The whole target is due on this date, nothing before it."
+    )
+    monthly_profile: list[float] | None = Field(
+        default=None,
+        min_length=12,
+        max_length=12,
+        description="Twelve weights, January to December: the share of the target due in each "
+        "month (they need not add up to 1).",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.upper is not None and self.upper < self.value:
+            raise ValueError(
+                f"upper ({self.upper:g}) er mindre end målet ({self.value:g}): et interval går "
+                "fra det mindste til det største"
+            )
+        if self.due_on is not None and self.monthly_profile is not None:
+            raise ValueError(
+                "targets: et mål fordeles enten med en forfaldsdato (due_on) eller en "
+                "månedsfordeling (monthly_profile), ikke begge"
+            )
+        if self.monthly_profile is not None:
+            if any(weight < 0 for weight in self.monthly_profile):
+                raise ValueError("monthly_profile: en måned har en negativ vægt")
+            if sum(self.monthly_profile) <= 0:
+                raise ValueError("monthly_profile: ingen måned har nogen vægt")
+        return self
+
+    @property
+    def is_plain(self) -> bool:
+        return self.upper is None and self.due_on is None and self.monthly_profile is None
+
+
+class Target(TargetSpec):
     year: int = Field(ge=1900, le=2200)
-    value: float
 
 
 class GoalDefinition(BaseModel):
@@ -41,18 +93,40 @@ class GoalDefinition(BaseModel):
     direction: Direction | None = None
     pace: Pace | None = None
     baseline: Baseline | None = None
-    targets: dict[int, float] = Field(default_factory=dict)
+    targets: dict[int, float | TargetSpec] = Field(
+        default_factory=dict,
+        description="Year → the target: a number, or an object with its range and phasing.",
+    )
     milestone_state: MilestoneState | None = None
+    due_on: date | None = Field(
+        default=None, description="A milestone's deadline; the plan year's end if left out."
+    )
 
     @field_validator("targets")
     @classmethod
-    def _target_years(cls, targets: dict[int, float]) -> dict[int, float]:
-        for year, value in targets.items():
+    def _target_years(cls, targets: dict[int, float | TargetSpec]) -> dict[int, float | TargetSpec]:
+        for year, target in targets.items():
             if not 1900 <= year <= 2200:
                 raise ValueError(f"target year {year} is not a plausible year")
+            value = target.value if isinstance(target, TargetSpec) else target
             if value < 0:  # counts, amounts and shares are never negative
                 raise ValueError(f"the target for {year} is negative ({value:g})")
         return dict(sorted(targets.items()))
+
+    def target_specs(self) -> dict[int, TargetSpec]:
+        """The targets, each as a TargetSpec."""
+        return {
+            year: t if isinstance(t, TargetSpec) else TargetSpec(value=t)
+            for year, t in self.targets.items()
+        }
+
+    @field_serializer("targets")
+    def _plain_targets(self, targets: dict[int, float | TargetSpec]) -> dict[int, Any]:
+        # A target with neither range nor phasing is written as the plain number it is.
+        return {
+            year: t.value if t.is_plain else t.model_dump(mode="json", exclude_none=True)
+            for year, t in self.target_specs().items()
+        }
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -71,10 +145,18 @@ class GoalDefinition(BaseModel):
             return self
         if self.milestone_state is not None:
             raise ValueError("milestone_state is only for milestone goals")
+        if self.due_on is not None:
+            raise ValueError(
+                "due_on: kun milepæle har en frist; et måls forløb sættes på årets mål (targets)"
+            )
         if self.unit is None:
             raise ValueError("a measurable goal needs a unit (count, dkk or percent)")
-        if self.unit is Unit.percent and any(v > 100 for v in self.targets.values()):
+        specs = self.target_specs().values()
+        if self.unit is Unit.percent and any(max(t.value, t.upper or 0) > 100 for t in specs):
             raise ValueError("a share cannot have a target above 100 %")
+        whole = (float(v).is_integer() for t in specs for v in (t.value, t.upper or 0))
+        if self.unit is Unit.count and not all(whole):
+            raise ValueError("targets: målet for et antal er et helt tal")
         self.metric = self.metric or "manual"
         metric = get_metric(self.metric)
         if self.unit not in metric.units:
@@ -85,6 +167,8 @@ class GoalDefinition(BaseModel):
         self.direction = self.direction or Direction.at_least
         # Shares are a level; counts and amounts add up over the year.
         self.pace = self.pace or (Pace.level if self.unit is Unit.percent else Pace.cumulative)
+        if self.pace is Pace.monthly and self.unit is not Unit.count:
+            raise ValueError("pace: en månedlig rytme tæller måneder, så enheden er count")
         return self
 
 
@@ -116,8 +200,9 @@ class GoalUpdate(BaseModel):
     direction: Direction | None = None
     pace: Pace | None = None
     baseline: Baseline | None = None
-    targets: dict[int, float] | None = None
+    targets: dict[int, float | TargetSpec] | None = None
     milestone_state: MilestoneState | None = None
+    due_on: date | None = None
     position: int | None = None
 
 
@@ -139,6 +224,7 @@ class GoalRead(Schema):
     baseline: Baseline | None
     targets: list[Target]
     milestone_state: MilestoneState | None
+    due_on: date | None
     updated_at: datetime
 
 

@@ -18,6 +18,7 @@ from api.goals.schemas import (
     GoalUpdate,
     MeasurementCreate,
     MilestoneNoteCreate,
+    TargetSpec,
 )
 from api.plans.models import ActionPlan, Initiative
 
@@ -65,8 +66,18 @@ def _apply_definition(goal: Goal, definition: GoalDefinition) -> None:
         setattr(goal, name, value)
     goal.baseline_year = definition.baseline.year if definition.baseline else None
     goal.baseline_value = definition.baseline.value if definition.baseline else None
-    if goal.set_targets(definition.targets):
+    if goal.set_targets(target_columns(definition)):
         touch(goal)
+
+
+def target_columns(definition: GoalDefinition) -> dict[int, dict[str, Any]]:
+    """The definition's targets as GoalTarget column values, year by year."""
+    return {year: spec.model_dump() for year, spec in definition.target_specs().items()}
+
+
+def target_specs(goal: Goal) -> dict[int, TargetSpec]:
+    """A stored goal's targets as specs, the shape a definition takes them in."""
+    return {t.year: TargetSpec.model_validate(t) for t in goal.targets}
 
 
 def create_goal(session: Session, plan: ActionPlan, data: GoalCreate) -> Goal:
@@ -106,7 +117,7 @@ def update_goal(session: Session, goal: Goal, data: GoalUpdate) -> Goal:
         if name not in ("baseline", "targets")
     }
     current["baseline"] = goal.baseline
-    current["targets"] = {t.year: t.value for t in goal.targets}
+    current["targets"] = target_specs(goal)
     if changes.get("kind") == GoalKind.milestone and goal.kind is GoalKind.measurable:
         # Turning a goal qualitative drops its measurable fields unless they are given.
         for name in ("metric", "unit", "direction", "pace", "baseline"):

@@ -13,6 +13,7 @@ from api.config import get_settings
 from api.enums import GoalKind, MeasurementSource, PlanStatus
 from api.events.models import Event
 from api.goals.models import Goal, Measurement
+from api.goals.service import target_columns, target_specs
 from api.plans.models import ActionPlan, Initiative, Objective, Organization, Strategy, Track
 from api.plans.plan_file import (
     FORMAT,
@@ -283,7 +284,7 @@ def _load_goal(
         changed = False
     else:
         changed = _assign(goal, values)
-    changed = goal.set_targets(data.targets) or changed
+    changed = goal.set_targets(target_columns(data)) or changed
     if goal.id is not None:
         report.count("goal", "updated" if changed else "unchanged")
     _load_measurements(session, report, goal, data.measurements)
@@ -431,6 +432,7 @@ def _goal_out(goal: Goal, measurements: dict[int, list[Measurement]]) -> GoalIn:
         "note": goal.note,
         "kind": goal.kind,
         "milestone_state": goal.milestone_state,
+        "due_on": goal.due_on,
         "measurements": [
             MeasurementIn(measured_on=m.measured_on, value=m.value, comment=m.comment)
             for m in measurements.get(goal.id, [])
@@ -444,6 +446,6 @@ def _goal_out(goal: Goal, measurements: dict[int, list[Measurement]]) -> GoalIn:
             "direction": goal.direction,
             "pace": goal.pace,
             "baseline": goal.baseline,
-            "targets": {t.year: t.value for t in goal.targets},
+            "targets": target_specs(goal),
         }
     return GoalIn.model_validate(data)

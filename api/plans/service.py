@@ -376,7 +376,13 @@ def _copy_initiative(
                 milestone_state=goal.milestone_state,
                 # Only the targets still ahead travel with the goal.
                 targets=[
-                    GoalTarget(year=t.year, value=t.value)
+                    GoalTarget(
+                        year=t.year,
+                        value=t.value,
+                        upper=t.upper,
+                        due_on=t.due_on,
+                        monthly_profile=t.monthly_profile,
+                    )
                     for t in goal.targets
                     if t.year >= target.year
                 ],

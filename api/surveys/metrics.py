@@ -5,8 +5,9 @@ The rules, written down once:
 
 - A goal names a question by its key (`ivaerksaettervejledning` …); every survey that asks a
   question with that key counts, so the same question can be asked year after year.
-- A survey belongs to a period by its year; a response dated after the period's end (the
-  evaluation date) does not count yet.
+- A survey belongs to a period by its year; a response received after the period's end (the
+  evaluation date) does not count yet: received is the day it was submitted, or where the file
+  does not say, the day it was imported.
 - The share is the scale answers at or above `level` (4 = "stor", so "stor" or "meget stor")
   among all scale answers to the question, in %; "ved ikke" and blank are no answer. A period
   without a single answer has no data (None).
@@ -15,12 +16,14 @@ The rules, written down once:
 """
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from api.danish import local_day_start
 from api.enums import Unit
 from api.goals.registry import MetricRequest, register
 from api.surveys.enums import SurveyKind
@@ -44,7 +47,19 @@ class RespondentParams(BaseModel):
     survey_kind: SurveyKind | None = None
 
 
-def _answers(question: str, first_year: int, last_year: int, until: Any) -> Select[Any]:
+def received_by(until: date) -> ColumnElement[bool]:
+    """Responses received by the end of `until`: submitted by then, or, undated, imported by
+    then (so progress as of a past date never counts an answer that came in later)."""
+    return or_(
+        SurveyResponse.submitted_on <= until,
+        and_(
+            SurveyResponse.submitted_on.is_(None),
+            SurveyResponse.created_at < local_day_start(until + timedelta(days=1)),
+        ),
+    )
+
+
+def _answers(question: str, first_year: int, last_year: int, until: date) -> Select[Any]:
     """Answers to the question in surveys of the years, given by the day `until`."""
     return (
         select(SurveyAnswer.value)
@@ -54,7 +69,7 @@ def _answers(question: str, first_year: int, last_year: int, until: Any) -> Sele
         .where(
             SurveyQuestion.key == question,
             Survey.year.between(first_year, last_year),
-            or_(SurveyResponse.submitted_on.is_(None), SurveyResponse.submitted_on <= until),
+            received_by(until),
             SurveyAnswer.value.is_not(None),
         )
     )
@@ -158,10 +173,7 @@ class SurveyRespondentsMetric:
             params = request.params
             conditions = [
                 Survey.year.between(request.start.year, request.end.year),
-                or_(
-                    SurveyResponse.submitted_on.is_(None),
-                    SurveyResponse.submitted_on <= request.end,
-                ),
+                received_by(request.end),
             ]
             if params.survey_kind is not None:
                 conditions.append(Survey.kind == params.survey_kind)

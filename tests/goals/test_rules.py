@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from api.enums import Direction, Pace, Unit
-from api.goals.rules import AT_RISK_PACE, Status, assess, year_elapsed
+from api.goals.rules import AT_RISK_PACE, Rule, Status, YearTarget, assess, year_elapsed
 
 MID_YEAR = date(2026, 7, 2)  # day 183 of 365
 
@@ -21,10 +21,8 @@ def _assess(
 ):
     return assess(
         actual=actual,
-        target=target,
-        unit=unit,
-        direction=direction,
-        pace=pace,
+        target=None if target is None else YearTarget(target),
+        rule=Rule(unit, direction, pace),
         year=2026,
         evaluated_on=on,
     )
