@@ -123,6 +123,19 @@ class Measurement(Base, Timestamped):
     goal: Mapped[Goal] = relationship()
 
 
+class GoalComment(Base, Timestamped):
+    """A dated written status on a goal by the one who answers for it: shown beside a goal that
+    is at risk, off track or overdue, in the app and in the committee report."""
+
+    __tablename__ = "goal_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    written_on: Mapped[date]
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+
+
 class MilestoneNote(Base, Timestamped):
     """A dated note on a qualitative goal, with the state it moved the goal to."""
 

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from api.enums import GoalKind, MilestoneState, Pace
 from api.errors import NotFoundError
 from api.goals.metrics import newest_per_year
-from api.goals.models import Goal, GoalTarget, MilestoneNote
+from api.goals.models import Goal, GoalComment, GoalTarget, MilestoneNote
 from api.goals.progress_schemas import (
+    Comment,
     GoalProgress,
     InitiativeProgress,
     PlanProgress,
@@ -184,6 +185,8 @@ def _milestone_progress(
         status=judged.status,
         explanation=judged.explanation,
         series=[],
+        comment=None,
+        comment_needed=False,
     )
 
 
@@ -243,6 +246,8 @@ def _goal_progress(
         status=assessment.status.value,
         explanation=assessment.explanation,
         series=series,
+        comment=None,
+        comment_needed=False,
     )
 
 
@@ -262,11 +267,50 @@ def _summary(goals: Iterable[GoalProgress]) -> StatusCounts:
     return StatusCounts(**counts, total=sum(counts.values()))
 
 
+NEEDS_COMMENT = frozenset({Status.at_risk, Status.off_track, Status.overdue})
+
+
+@cache
+def _comments_statement() -> Select[Any]:
+    return (
+        select(GoalComment.goal_id, GoalComment.written_on, GoalComment.text, GoalComment.author)
+        .where(
+            GoalComment.goal_id.in_(bindparam("goal_ids", expanding=True)),
+            GoalComment.written_on <= bindparam("until"),
+        )
+        .order_by(GoalComment.written_on, GoalComment.id)
+    )
+
+
+def _comments(
+    session: Session, goal_ids: list[int], notes: dict[int, list[Row[Any]]], until: date
+) -> dict[int, Comment]:
+    """Each goal's newest written status by `until`: its comments and a milestone's notes."""
+    newest: dict[int, Comment] = {}
+    for goal_id, notes_of in notes.items():
+        dated = [n for n in notes_of if n.noted_on <= until]
+        if dated:
+            note = dated[-1]
+            newest[goal_id] = Comment(text=note.text, written_on=note.noted_on, author=note.author)
+    rows = session.execute(_comments_statement(), {"goal_ids": goal_ids, "until": until})
+    for row in rows:  # oldest first, so the newest wins; a comment wins a note of its day
+        current = newest.get(row.goal_id)
+        if current is None or current.written_on <= row.written_on:
+            newest[row.goal_id] = Comment(
+                text=row.text, written_on=row.written_on, author=row.author
+            )
+    return newest
+
+
 @cache
 def _notes_statement() -> Select[Any]:
     return (
         select(
-            MilestoneNote.goal_id, MilestoneNote.noted_on, MilestoneNote.state, MilestoneNote.text
+            MilestoneNote.goal_id,
+            MilestoneNote.noted_on,
+            MilestoneNote.state,
+            MilestoneNote.text,
+            MilestoneNote.entered_by.label("author"),
         )
         .where(MilestoneNote.goal_id.in_(bindparam("goal_ids", expanding=True)))
         .order_by(MilestoneNote.noted_on, MilestoneNote.id)
@@ -358,6 +402,10 @@ def plan_progress(session: Session, year: int, evaluated_on: date) -> PlanProgre
         else _goal_progress(g, targets[g.id], values, years_of.get(g.id, []), year, evaluated_on)
         for g in goals
     }
+    comments = _comments(session, [g.id for g in goals], notes, evaluated_on)
+    for goal_id, goal_progress in progress.items():
+        goal_progress.comment = comments.get(goal_id)
+        goal_progress.comment_needed = goal_progress.status in NEEDS_COMMENT
     by_initiative: dict[int | None, list[Row[Any]]] = defaultdict(list)
     for goal in goals:  # in position order already
         by_initiative[goal.initiative_id].append(goal)

@@ -35,6 +35,14 @@ class RecordedValue(BaseModel):
     entered_by: str
 
 
+class Comment(BaseModel):
+    """The newest written status of a goal by the evaluation date."""
+
+    text: str
+    written_on: date
+    author: str
+
+
 class SeriesPoint(TypedDict):
     """One year of a goal's history: a plain dict, as a plan has hundreds of them."""
 
@@ -80,6 +88,14 @@ class GoalProgress(BaseModel):
         description="A milestone's state in force at the evaluation date."
     )
     due_on: date | None = Field(description="A milestone's deadline.")
+    comment: Comment | None = Field(
+        description="The newest written status by the evaluation date: a comment on the goal, "
+        "or a milestone's note."
+    )
+    comment_needed: bool = Field(
+        description="True when the goal is at risk, off track or overdue: then the committee "
+        "expects a written status from the one who answers for it."
+    )
     year_elapsed: float
     status: str = Field(
         description="achieved, on_track, at_risk, off_track, not_due (nothing expected yet), "

@@ -17,6 +17,8 @@ from api.goals.progress import plan_progress
 from api.goals.progress_schemas import PlanProgress
 from api.goals.registry import all_metrics
 from api.goals.schemas import (
+    GoalCommentCreate,
+    GoalCommentRead,
     GoalCreate,
     GoalRead,
     GoalUpdate,
@@ -170,6 +172,35 @@ def add_milestone_note(
     note = svc.add_milestone_note(session, goal, data, entered_by=actor.name)
     response.headers["Location"] = f"/api/v1/goals/{goal.id}/milestone-notes"
     return note
+
+
+@router.get(
+    "/goals/{goal_id}/comments",
+    response_model=Page[GoalCommentRead],
+    dependencies=[requires(Scope.read)],
+)
+def list_comments(session: SessionDep, goal: GoalDep, page: PageDep) -> dict:
+    """List a goal's written statuses, newest first."""
+    return paginate(session, svc.list_comments_query(goal), page)
+
+
+@router.post(
+    "/goals/{goal_id}/comments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=GoalCommentRead,
+    dependencies=[requires(Scope.write)],
+)
+def add_comment(
+    session: SessionDep,
+    actor: CurrentActor,
+    goal: GoalDep,
+    data: GoalCommentCreate,
+    response: Response,
+) -> object:
+    """Write a dated status on a goal; progress shows the newest by the evaluation date."""
+    comment = svc.add_comment(session, goal, data, author=actor.name)
+    response.headers["Location"] = f"/api/v1/goals/{goal.id}/comments"
+    return comment
 
 
 @router.get("/metrics", response_model=list[MetricRead], dependencies=[requires(Scope.read)])

@@ -247,6 +247,22 @@ class MeasurementRead(Schema):
     created_at: datetime
 
 
+class GoalCommentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    written_on: date = Field(description="The day the status is written for.")
+    text: str = Field(min_length=1, max_length=4000, pattern=r"\S")
+
+
+class GoalCommentRead(Schema):
+    id: int
+    goal_id: int
+    written_on: date
+    text: str
+    author: str
+    created_at: datetime
+
+
 class MilestoneNoteCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -11,8 +11,9 @@ from api.db import touch
 from api.enums import GoalKind
 from api.errors import ConflictError, InvalidInputError, NotFoundError
 from api.errors import validation_errors as pydantic_errors
-from api.goals.models import Goal, Measurement, MilestoneNote
+from api.goals.models import Goal, GoalComment, Measurement, MilestoneNote
 from api.goals.schemas import (
+    GoalCommentCreate,
     GoalCreate,
     GoalDefinition,
     GoalUpdate,
@@ -170,6 +171,21 @@ def get_measurement(session: Session, measurement_id: int) -> Measurement:
 def delete_measurement(session: Session, measurement: Measurement) -> None:
     session.delete(measurement)
     session.flush()
+
+
+def list_comments_query(goal: Goal) -> Select[tuple[GoalComment]]:
+    return (
+        select(GoalComment)
+        .where(GoalComment.goal_id == goal.id)
+        .order_by(GoalComment.written_on.desc(), GoalComment.id.desc())
+    )
+
+
+def add_comment(session: Session, goal: Goal, data: GoalCommentCreate, author: str) -> GoalComment:
+    comment = GoalComment(goal_id=goal.id, author=author, **data.model_dump())
+    session.add(comment)
+    session.flush()
+    return comment
 
 
 def list_milestone_notes_query(goal: Goal) -> Select[tuple[MilestoneNote]]:

@@ -10,10 +10,11 @@ from datetime import date
 from babel.dates import format_date
 from sqlalchemy.orm import Session
 
-from api.enums import GoalKind, Unit
-from api.goals.formatting import LOCALE, format_value
+from api.enums import Direction, GoalKind, Pace, Unit
+from api.goals.formatting import LOCALE, format_day, format_value
 from api.goals.progress import plan_progress
 from api.goals.progress_schemas import GoalProgress, PlanProgress, StatusCounts
+from api.goals.rules import YearTarget, describe_target
 from api.plans.models import ActionPlan
 
 ORGANISATION = "Erhverv Lejre"
@@ -80,6 +81,9 @@ class ReportGoal:
     baseline: float | None
     baseline_year: int | None
     target: float | None
+    target_upper: float | None
+    direction: Direction | None
+    pace: Pace | None
     actual: float | None
     status: str
     explanation: str
@@ -101,11 +105,17 @@ class ReportGoal:
     def baseline_text(self) -> str:
         if self.baseline is None:
             return NO_VALUE
+        if self.baseline_year is None:
+            return display(self.baseline, self.unit)
         return f"{display(self.baseline, self.unit)} ({self.baseline_year})"
 
     @property
     def target_text(self) -> str:
-        return display(self.target, self.unit)
+        if self.target is None or self.unit is None or self.direction is None:
+            return NO_VALUE if self.pace is not Pace.monthly else "Hver måned"
+        return describe_target(
+            YearTarget(self.target, self.target_upper), self.unit, self.direction
+        )
 
     @property
     def actual_text(self) -> str:
@@ -247,18 +257,34 @@ def _goal(goal: GoalProgress, track: str, initiative: str) -> ReportGoal:
         baseline=goal.baseline.value if goal.baseline else None,
         baseline_year=goal.baseline.year if goal.baseline else None,
         target=goal.target,
+        target_upper=goal.target_upper,
+        direction=goal.direction,
+        pace=goal.pace,
         actual=goal.actual,
         status=goal.status,
         explanation=_explanation(goal),
     )
 
 
+NO_COMMENT = "Ingen kommentar fra den ansvarlige."
+
+
 def _explanation(goal: GoalProgress) -> str:
-    """The status's own explanation; with the comment of the measurement the actual comes from."""
+    """The status's own explanation; with the comment of the measurement the actual comes from;
+    and where the goal is at risk, off track or overdue, the written status (or its absence)."""
+    text = goal.explanation
+    if goal.comment_needed:
+        comment = goal.comment
+        written = (
+            f"Status fra {comment.author} {format_day(comment.written_on)}: {comment.text}"
+            if comment
+            else NO_COMMENT
+        )
+        text = f"{text} {written}"
     recorded = goal.recorded
     if goal.actual_source == "measurement" and recorded is not None and recorded.comment:
-        return f"{goal.explanation} Kommentar: {recorded.comment}"
-    return goal.explanation
+        text = f"{text} Kommentar: {recorded.comment}"
+    return text
 
 
 def _figure(goal: GoalProgress) -> Figure:
