@@ -2,18 +2,22 @@
 
 Builds, in a fresh database, a strategy with three tracks and an action plan for 2026 with
 22 initiatives, 60 goals (about 80 % measurable, the rest milestones with a few notes) and
-ten years of monthly measurements per measurable goal; then a second plan for 2027 with the
-goal count doubled. It reports, from one run:
+ten years of monthly measurements per measurable goal; a third of the count goals count held
+events of a series instead, from a calendar of held and planned events (their trajectory's
+basis), and some targets are phased by a due date or a monthly profile; a few goals have a
+written status. Then a second plan for 2027 with the goal count doubled. It reports, from one
+run:
 
 - the time of one progress computation (`api.goals.progress.plan_progress`, the service
   function without HTTP, a fresh Session per call), median and min over `--repeat` calls
   after a warm-up;
 - the time of one hand-written SQL query (a UNION ALL over plan, tracks, initiatives, goals,
-  targets, measurements up to the evaluation date and milestone notes) fetching the same rows,
-  on the same engine, a fresh connection per call;
+  targets with their phasing, measurements up to the evaluation date, milestone notes, goal
+  comments, held events per series and year, and the year's calendar of events) fetching the
+  same rows, on the same engine, a fresh connection per call;
 - the number of SQL statements per progress call, for both plans.
 
-Targets: the progress call costs at most 2x the hand-written query, and its statement count
+Targets: the progress call costs at most 1.5x the hand-written query, and its statement count
 does not grow with the number of goals (no N+1). The verdict is printed; the exit code is 0
 either way, since this is a report.
 
@@ -38,7 +42,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -61,11 +65,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 import api.models  # noqa: F401  (every mapper, so relationships resolve)
-from api.db import make_engine
+from api.danish import local_day_start
+from api.db import UTCDateTime, make_engine
 from api.enums import GoalKind, MilestoneState, Unit
-from api.goals.models import Goal, Measurement, MilestoneNote
+from api.events.enums import EventKind, EventStatus
+from api.events.models import Event
+from api.goals.models import Goal, GoalComment, Measurement, MilestoneNote
 from api.goals.progress import plan_progress
-from api.goals.schemas import Baseline
+from api.goals.schemas import Baseline, TargetSpec
 from api.migrate import upgrade
 from api.plans.loader import load_plan
 from api.plans.models import ActionPlan
@@ -88,8 +95,12 @@ MILESTONE_EVERY = 5  # every fifth goal is a milestone: 80 % measurable
 NOTES_PER_MILESTONE = 3
 TARGET_YEARS = range(-2, 3)  # targets from two years before the plan's year to two after
 WARMUP = 2
-MAX_RATIO = 2.0
+MAX_RATIO = 1.5
 AUTHOR = "bench"
+SERIES = 5  # event series the event goals count
+EVENTS_PER_SERIES = 10  # a year's calendar per series: the first HELD_EVENTS held
+HELD_EVENTS = 7
+EVENT_GOAL_EVERY = 3  # every third count goal counts held events of a series
 
 
 @dataclass(frozen=True)
@@ -111,6 +122,8 @@ class GoalSpec:
     measurable: bool
     unit: Unit | None
     scale: float  # the size of a year's value
+    series: str | None = None  # set: the goal counts held events of this series
+    phasing: str | None = None  # None, "due_on" or "profile"
 
 
 @dataclass(frozen=True)
@@ -207,7 +220,27 @@ def goal_spec(index: int, rng: random.Random) -> GoalSpec:
         Unit.dkk: rng.randint(100, 5_000) * 1_000,
         Unit.percent: round(rng.uniform(10, 90), 1),
     }[unit]
-    return GoalSpec(key, measurable=True, unit=unit, scale=float(scale))
+    if unit is Unit.count and index % EVENT_GOAL_EVERY == 0:
+        series = f"Serie {index % SERIES + 1}"
+        return GoalSpec(key, True, unit, float(EVENTS_PER_SERIES), series=series)
+    phasing = None
+    if unit is not Unit.percent:
+        phasing = {1: "due_on", 3: "profile"}.get(index % 4)
+    return GoalSpec(key, measurable=True, unit=unit, scale=float(scale), phasing=phasing)
+
+
+def targets_of(spec: GoalSpec, year: int) -> dict[int, float | TargetSpec]:
+    growth = 1.0 if spec.unit is Unit.percent else 1.05
+    digits = 0 if spec.unit is Unit.count else 2
+    targets: dict[int, float | TargetSpec] = {
+        year + d: round(spec.scale * growth**d, digits) for d in TARGET_YEARS
+    }
+    value = float(targets[year])  # type: ignore[arg-type]
+    if spec.phasing == "due_on":
+        targets[year] = TargetSpec(value=value, due_on=date(year, 10, 31))
+    elif spec.phasing == "profile":
+        targets[year] = TargetSpec(value=value, monthly_profile=[0, 1, 1, 1, 1, 1, 0, 1] + [1] * 4)
+    return targets
 
 
 def goal_in(spec: GoalSpec, year: int) -> GoalIn:
@@ -219,16 +252,16 @@ def goal_in(spec: GoalSpec, year: int) -> GoalIn:
             text=text_,
             milestone_state=MilestoneState.in_progress,
         )
-    growth = 1.0 if spec.unit is Unit.percent else 1.05
     return GoalIn(
         key=spec.key,
         label=f"Mål {spec.key}",
         kind=GoalKind.measurable,
         text=text_,
-        metric="manual",
+        metric="events_held" if spec.series else "manual",
+        metric_params={"series": spec.series} if spec.series else {},
         unit=spec.unit,
         baseline=Baseline(year=year - 2, value=round(spec.scale * 0.9, 2)),
-        targets={year + d: round(spec.scale * growth**d, 2) for d in TARGET_YEARS},
+        targets=targets_of(spec, year),
     )
 
 
@@ -301,6 +334,38 @@ def note_rows(goal_id: int, year: int) -> list[dict[str, Any]]:
     ]
 
 
+def event_rows(year: int) -> list[dict[str, Any]]:
+    """Each series' calendar for the year: held events first, then the planned ones."""
+    rows = []
+    for s in range(1, SERIES + 1):
+        for k in range(EVENTS_PER_SERIES):
+            starts = datetime(year, 1, 15, 15, tzinfo=UTC) + timedelta(days=35 * k + s)
+            rows.append(
+                {
+                    "kind": EventKind.theme_meeting,
+                    "title": f"Serie {s}, møde {k + 1}",
+                    "description": "",
+                    "starts_at": starts,
+                    "ends_at": starts + timedelta(hours=2),
+                    "status": EventStatus.held if k < HELD_EVENTS else EventStatus.planned,
+                    "series": f"Serie {s}",
+                    "capacity": 30,
+                    "mayor_present": False,
+                    "tentative": False,
+                    "is_demo": False,
+                    "version": 1,
+                }
+            )
+    return rows
+
+
+def comment_rows(goal_ids: list[int], year: int) -> list[dict[str, Any]]:
+    return [
+        {"goal_id": goal_id, "written_on": date(year, 3, 1), "text": "Status", "author": AUTHOR}
+        for goal_id in goal_ids[::5]
+    ]
+
+
 def build_plan(engine: Engine, settings: Settings, year: int, goals: int, seed: int) -> BuiltPlan:
     """Load the plan tree through the loader, then bulk-insert measurements and notes."""
     rng = random.Random(seed)
@@ -323,6 +388,8 @@ def build_plan(engine: Engine, settings: Settings, year: int, goals: int, seed: 
             session.execute(insert(Measurement), measurements)
         if notes:
             session.execute(insert(MilestoneNote), notes)
+        session.execute(insert(Event), event_rows(year))
+        session.execute(insert(GoalComment), comment_rows(sorted(ids.values()), year))
         session.commit()
     return BuiltPlan(
         year=year,
@@ -343,6 +410,7 @@ RESULT_COLUMNS: dict[str, Any] = {
     "int_1": Integer(),
     "int_2": Integer(),
     "num": Numeric(18, 2, asdecimal=False),
+    "num_2": Numeric(18, 2, asdecimal=False),
     "day": Date(),
     **{f"txt_{n}": String() for n in range(1, 11)},
 }
@@ -398,11 +466,64 @@ ARMS: dict[str, tuple[str, dict[str, str]]] = {
             "txt_8": "g.pace",
             "txt_9": "g.milestone_state",
             "txt_10": "CAST(g.metric_params AS VARCHAR)",
+            "day": "g.due_on",
         },
     ),
     "target": (
         "goal_targets AS gt JOIN goals AS g ON g.id = gt.goal_id " + PLAN_JOIN.format("g"),
-        {"id": "gt.id", "parent_id": "gt.goal_id", "int_1": "gt.year", "num": "gt.value"},
+        {
+            "id": "gt.id",
+            "parent_id": "gt.goal_id",
+            "int_1": "gt.year",
+            "num": "gt.value",
+            "num_2": "gt.upper",
+            "day": "gt.due_on",
+            "txt_1": "CAST(gt.monthly_profile AS VARCHAR)",
+        },
+    ),
+    "comment": (
+        "goal_comments AS gc JOIN goals AS g ON g.id = gc.goal_id "
+        + PLAN_JOIN.format("g")
+        + " WHERE gc.written_on <= :evaluated_on",
+        {
+            "id": "gc.id",
+            "parent_id": "gc.goal_id",
+            "day": "gc.written_on",
+            "txt_1": "gc.text",
+            "txt_2": "gc.author",
+        },
+    ),
+    # Held events per series and calendar year up to the evaluation date: what the events
+    # metric counts for the event goals (held, or planned, ended and attended; demo never).
+    "held": (
+        "(SELECT CASE WHEN e.starts_at < :year_1 THEN 0 WHEN e.starts_at < :year_2 THEN 1 "
+        "ELSE 2 END AS period, e.series FROM events AS e "
+        "WHERE e.starts_at >= :year_0 AND e.starts_at < :evaluated_end AND e.is_demo = false "
+        "AND (e.status = 'held' OR (e.status = 'planned' AND e.ends_at < :evaluated_end AND "
+        "EXISTS (SELECT 1 FROM registrations AS r WHERE r.event_id = e.id "
+        "AND r.status = 'attended')))) AS h GROUP BY h.period, h.series",
+        {"int_1": "h.period", "txt_1": "h.series", "int_2": "COUNT(*)"},
+    ),
+    # The plan year's calendar as it stood at the evaluation date, with the events'
+    # initiatives: the planned activities behind the event goals' trajectories.
+    "calendar": (
+        "events AS e LEFT JOIN event_initiatives AS ei ON ei.event_id = e.id "
+        "LEFT JOIN initiatives AS i ON i.id = ei.initiative_id "
+        "LEFT JOIN tracks AS t ON t.id = i.track_id "
+        "WHERE e.status <> 'cancelled' AND e.is_demo = false AND e.starts_at >= :year_2 "
+        "AND e.starts_at < :year_3 AND (e.plan_key IS NOT NULL OR e.created_at < :evaluated_end)",
+        {
+            "id": "e.id",
+            "parent_id": "i.action_plan_id",
+            "int_1": "t.number",
+            "int_2": "i.number",
+            "num": "e.expected_participants",
+            "num_2": "e.capacity",
+            "txt_1": "e.kind",
+            "txt_2": "e.series",
+            "txt_3": "CAST(e.ends_at AS VARCHAR)",
+            "txt_4": "CAST(e.mayor_present AS VARCHAR)",
+        },
     ),
     # The newest measurement per goal and calendar year, as the service asks for it: the
     # database ranks them and only the winners are fetched.
@@ -453,7 +574,10 @@ def hand_written_query() -> TextualSelect:
     """Every row `plan_progress` reads for a plan, in one statement."""
     sql = "\nUNION ALL\n".join(_arm_sql(kind, *arm) for kind, arm in ARMS.items())
     clause = text(sql).bindparams(
-        bindparam("year", type_=Integer()), bindparam("evaluated_on", type_=Date())
+        bindparam("year", type_=Integer()),
+        bindparam("evaluated_on", type_=Date()),
+        *(bindparam(f"year_{n}", type_=UTCDateTime()) for n in range(4)),
+        bindparam("evaluated_end", type_=UTCDateTime()),
     )
     return clause.columns(*(column(name, type_) for name, type_ in RESULT_COLUMNS.items()))
 
@@ -489,7 +613,12 @@ def statements_of(engine: Engine, call: Callable[[], object]) -> list[str]:
 
 def measure(engine: Engine, plan: BuiltPlan, repeat: int) -> PlanResult:
     query = hand_written_query()
-    params = {"year": plan.year, "evaluated_on": plan.evaluated_on}
+    params: dict[str, Any] = {
+        "year": plan.year,
+        "evaluated_on": plan.evaluated_on,
+        "evaluated_end": local_day_start(plan.evaluated_on + timedelta(days=1)),
+        **{f"year_{n}": local_day_start(date(plan.year - 2 + n, 1, 1)) for n in range(4)},
+    }
 
     def progress_call() -> None:
         with Session(engine) as session:

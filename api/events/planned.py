@@ -8,28 +8,28 @@ shares the target among them).
 Planned events are assumed to meet a minimum or maximum of participants. Cancelled and demo
 events are no part of the plan.
 
-Two statements for any number of goals: the year's events with the codes of their
-initiatives, and the plans of the goals asking.
+One statement for any number of goals and event metrics: the year's events with the codes of
+their initiatives (an initiative filter names an initiative of the goal's own plan).
 """
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, or_, select
+from sqlalchemy import Row, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from api.config import get_settings
 from api.danish import local_day_start
+from api.db import UTCDateTime
 from api.events.enums import EventKind, EventStatus
 from api.events.metrics import CompanyVisitParams, EventFilter, period_bounds
 from api.events.models import Event, event_initiatives
-from api.goals.models import Goal
 from api.goals.registry import MetricRequest
-from api.goals.trajectory import Delivery, Planner, register_planner
+from api.goals.trajectory import Delivery, register_planner
 from api.plans.models import Initiative, Track
 
 
@@ -43,9 +43,10 @@ class _Planned:
     codes: set[tuple[int, str]]  # (plan id, initiative code)
 
 
-def _events(session: Session, start: date, end: date, known_by: date) -> list[_Planned]:
-    low, high = period_bounds(start, end)
-    rows = session.execute(
+@cache
+def _calendar_statement() -> Select[Any]:
+    """The events of a span as the calendar stood at a moment, one row per initiative."""
+    return (
         select(
             Event.id,
             Event.kind,
@@ -64,14 +65,20 @@ def _events(session: Session, start: date, end: date, known_by: date) -> list[_P
         .where(
             Event.status != EventStatus.cancelled,
             Event.is_demo.is_(False),
-            Event.starts_at >= low,
-            Event.starts_at < high,
+            Event.starts_at >= bindparam("low", type_=UTCDateTime()),
+            Event.starts_at < bindparam("high", type_=UTCDateTime()),
             or_(
                 Event.plan_key.is_not(None),
-                Event.created_at < local_day_start(known_by + timedelta(days=1)),
+                Event.created_at < bindparam("known", type_=UTCDateTime()),
             ),
         )
     )
+
+
+def _events(session: Session, start: date, end: date, known_by: date) -> list[_Planned]:
+    low, high = period_bounds(start, end)
+    known = local_day_start(known_by + timedelta(days=1))
+    rows = session.execute(_calendar_statement(), {"low": low, "high": high, "known": known})
     zone = ZoneInfo(get_settings().timezone)
     events: dict[int, _Planned] = {}
     for row in rows:
@@ -102,41 +109,42 @@ def _matches(event: _Planned, params: EventFilter, plan_id: int | None) -> bool:
     return params.initiative is None or (plan_id, params.initiative) in event.codes
 
 
-def _planner(
-    amount: Callable[[_Planned], float | None],
-    accepts: Callable[[_Planned, Any, int | None], bool] = _matches,
-) -> Planner:
-    def plan(
-        session: Session, requests: Sequence[MetricRequest], known_by: date
-    ) -> list[list[Delivery]]:
-        if not requests:
-            return []
-        start, end = min(r.start for r in requests), max(r.end for r in requests)
-        events = _events(session, start, end, known_by)
-        goal_ids = {r.goal_id for r in requests}
-        plan_of: dict[int, int] = defaultdict(int)
-        for goal_id, plan_id in session.execute(
-            select(Goal.id, Goal.action_plan_id).where(Goal.id.in_(goal_ids))
-        ):
-            plan_of[goal_id] = plan_id
-        return [
-            [
-                Delivery(event.due_on, amount(event))
-                for event in events
-                if request.start <= event.due_on <= request.end
-                and accepts(event, request.params, plan_of[request.goal_id])
-            ]
-            for request in requests
-        ]
-
-    return plan
-
-
 def _visit(event: _Planned, params: CompanyVisitParams, _plan_id: int | None) -> bool:
     return event.kind is EventKind.company_visit and (event.mayor_present or not params.with_mayor)
 
 
-register_planner("events_held", _planner(lambda _: 1.0))
-register_planner("event_participants", _planner(lambda e: e.people))
-register_planner("companies_reached", _planner(lambda _: None))
-register_planner("company_visits", _planner(lambda _: 1.0, _visit))
+Accepts = Callable[[_Planned, Any, int | None], bool]
+# Per metric: what one event delivers, and which events a request's filter takes.
+_RULES: dict[str, tuple[Callable[[_Planned], float | None], Accepts]] = {
+    "events_held": (lambda _: 1.0, _matches),
+    "event_participants": (lambda e: e.people, _matches),
+    "companies_reached": (lambda _: None, _matches),
+    "company_visits": (lambda _: 1.0, _visit),
+}
+
+
+def planned_events(
+    session: Session, plan_id: int, requests: Sequence[tuple[str, MetricRequest]], known_by: date
+) -> list[list[Delivery]]:
+    """Each request's planned events: one read of the calendar for every event metric."""
+    if not requests:
+        return []
+    start = min(r.start for _, r in requests)
+    end = max(r.end for _, r in requests)
+    events = _events(session, start, end, known_by)
+    planned = []
+    for key, request in requests:
+        amount, accepts = _RULES[key]
+        planned.append(
+            [
+                Delivery(event.due_on, amount(event))
+                for event in events
+                if request.start <= event.due_on <= request.end
+                and accepts(event, request.params, plan_id)
+            ]
+        )
+    return planned
+
+
+for _key in _RULES:
+    register_planner(_key, planned_events)

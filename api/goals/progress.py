@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, cast, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from api.enums import GoalKind, MilestoneState, Pace
@@ -33,7 +33,7 @@ from api.goals.progress_schemas import (
 from api.goals.registry import MetricRequest, get_metric, parse_params
 from api.goals.rules import Rule, Status, YearTarget, assess, assess_milestone
 from api.goals.schemas import Baseline
-from api.goals.trajectory import Delivery, planner_for, year_elapsed
+from api.goals.trajectory import Delivery, Planner, planner_for, year_elapsed
 from api.plans.models import ActionPlan, Initiative, Objective, Track
 
 
@@ -74,23 +74,24 @@ def _targets(session: Session, goal_ids: list[int]) -> dict[int, dict[int, YearT
 
 
 def _planned(
-    session: Session, goals: Sequence[Row[Any]], plan_year: int, evaluated_on: date
+    session: Session, goals: Sequence[Row[Any]], plan: Row[Any], evaluated_on: date
 ) -> dict[int, list[Delivery]]:
     """The plan year's planned activities of each cumulative goal whose metric has a calendar:
-    one call per such metric, over the whole year (the forecast needs what lies ahead too)."""
-    year = (date(plan_year, 1, 1), date(plan_year, 12, 31))
-    requests: dict[str, list[MetricRequest]] = defaultdict(list)
+    one call per planner, over the whole year (the forecast needs what lies ahead too)."""
+    year = (date(plan.year, 1, 1), date(plan.year, 12, 31))
+    requests: dict[Planner, list[tuple[str, MetricRequest]]] = defaultdict(list)
     for goal in goals:
         if goal.kind is GoalKind.measurable and goal.pace is Pace.cumulative:
             key = goal.metric or "manual"
-            if planner_for(key) is not None:
+            planner = planner_for(key)
+            if planner is not None:
                 params = parse_params(key, goal.metric_params)
-                requests[key].append(MetricRequest(goal.id, params, *year))
+                requests[planner].append((key, MetricRequest(goal.id, params, *year)))
     planned: dict[int, list[Delivery]] = {}
-    for key, items in requests.items():
-        planner = planner_for(key)
-        assert planner is not None
-        for request, deliveries in zip(items, planner(session, items, evaluated_on), strict=True):
+    for planner, items in requests.items():
+        for (_, request), deliveries in zip(
+            items, planner(session, plan.id, items, evaluated_on), strict=True
+        ):
             planned[request.goal_id] = deliveries
     return planned
 
@@ -99,10 +100,11 @@ def _collect_values(
     session: Session,
     goals: Sequence[Row[Any]],
     targets: dict[int, dict[int, YearTarget]],
-    plan_year: int,
+    plan: Row[Any],
     evaluated_on: date,
 ) -> tuple[_Values, dict[int, list[int]]]:
     """Every measurable goal's recorded and computed value for each year of its series."""
+    plan_year = plan.year
     measurable = [g for g in goals if g.kind is GoalKind.measurable]
     # Each year of a series is a calendar year cut at the evaluation date.
     rows = newest_per_year(session, [g.id for g in measurable], evaluated_on)
@@ -128,9 +130,7 @@ def _collect_values(
     for key, items in requests.items():
         values = get_metric(key).compute(session, [request for _, request in items])
         computed.update(zip((k for k, _ in items), values, strict=True))
-    return _Values(
-        computed, recorded, _planned(session, measurable, plan_year, evaluated_on)
-    ), years_of
+    return _Values(computed, recorded, _planned(session, measurable, plan, evaluated_on)), years_of
 
 
 def _common(
@@ -162,9 +162,9 @@ def _milestone_progress(
 ) -> GoalProgress:
     """The state in force at the date: the newest note dated by then; with no notes at all, the
     goal's own state (as the plan file gives it); with notes all later, not started."""
-    dated = [note for note in notes or [] if note.noted_on <= evaluated_on]
+    dated = [note for note in notes or [] if note.day <= evaluated_on]
     if dated:
-        state, note = dated[-1].state, f"{dated[-1].text} ({dated[-1].noted_on.isoformat()})"
+        state, note = dated[-1].state, f"{dated[-1].text} ({dated[-1].day.isoformat()})"
     else:
         state = MilestoneState.not_started if notes else goal.milestone_state
         state, note = state or MilestoneState.not_started, None
@@ -271,58 +271,54 @@ NEEDS_COMMENT = frozenset({Status.at_risk, Status.off_track, Status.overdue})
 
 
 @cache
-def _comments_statement() -> Select[Any]:
-    return (
-        select(GoalComment.goal_id, GoalComment.written_on, GoalComment.text, GoalComment.author)
-        .where(
-            GoalComment.goal_id.in_(bindparam("goal_ids", expanding=True)),
-            GoalComment.written_on <= bindparam("until"),
-        )
-        .order_by(GoalComment.written_on, GoalComment.id)
+def _written_statement() -> Select[Any]:
+    """Milestones' notes (all: their dated state history) and goals' comments by a date, in one
+    statement, oldest first; on the same day a note comes before a comment."""
+    notes = select(
+        literal(0).label("order"),
+        MilestoneNote.id,
+        MilestoneNote.goal_id,
+        MilestoneNote.noted_on.label("day"),
+        MilestoneNote.state,
+        MilestoneNote.text,
+        MilestoneNote.entered_by.label("author"),
+    ).where(MilestoneNote.goal_id.in_(bindparam("milestone_ids", expanding=True)))
+    comments = select(
+        literal(1).label("order"),
+        GoalComment.id,
+        GoalComment.goal_id,
+        GoalComment.written_on,
+        cast(null(), MilestoneNote.state.type),
+        GoalComment.text,
+        GoalComment.author,
+    ).where(
+        GoalComment.goal_id.in_(bindparam("goal_ids", expanding=True)),
+        GoalComment.written_on <= bindparam("until"),
     )
+    written = union_all(notes, comments).subquery()
+    return select(written).order_by(written.c.day, written.c.order, written.c.id)
 
 
-def _comments(
-    session: Session, goal_ids: list[int], notes: dict[int, list[Row[Any]]], until: date
-) -> dict[int, Comment]:
-    """Each goal's newest written status by `until`: its comments and a milestone's notes."""
-    newest: dict[int, Comment] = {}
-    for goal_id, notes_of in notes.items():
-        dated = [n for n in notes_of if n.noted_on <= until]
-        if dated:
-            note = dated[-1]
-            newest[goal_id] = Comment(text=note.text, written_on=note.noted_on, author=note.author)
-    rows = session.execute(_comments_statement(), {"goal_ids": goal_ids, "until": until})
-    for row in rows:  # oldest first, so the newest wins; a comment wins a note of its day
-        current = newest.get(row.goal_id)
-        if current is None or current.written_on <= row.written_on:
-            newest[row.goal_id] = Comment(
-                text=row.text, written_on=row.written_on, author=row.author
+@dataclass
+class _Written:
+    notes: dict[int, list[Row[Any]]]  # a milestone's notes, oldest first
+    comments: dict[int, Comment]  # each goal's newest written status by the date
+
+
+def _written(session: Session, goals: Sequence[Row[Any]], until: date) -> _Written:
+    """Milestones' dated state history, and each goal's newest written status by `until`: its
+    newest comment or, for a milestone, note (a comment wins a note of the same day)."""
+    milestone_ids = [g.id for g in goals if g.kind is GoalKind.milestone]
+    parameters = {"milestone_ids": milestone_ids, "goal_ids": [g.id for g in goals], "until": until}
+    written = _Written(defaultdict(list), {})
+    for row in session.execute(_written_statement(), parameters):
+        if row.order == 0:
+            written.notes[row.goal_id].append(row)
+        if row.day <= until:  # oldest first, so the newest wins
+            written.comments[row.goal_id] = Comment(
+                text=row.text, written_on=row.day, author=row.author
             )
-    return newest
-
-
-@cache
-def _notes_statement() -> Select[Any]:
-    return (
-        select(
-            MilestoneNote.goal_id,
-            MilestoneNote.noted_on,
-            MilestoneNote.state,
-            MilestoneNote.text,
-            MilestoneNote.entered_by.label("author"),
-        )
-        .where(MilestoneNote.goal_id.in_(bindparam("goal_ids", expanding=True)))
-        .order_by(MilestoneNote.noted_on, MilestoneNote.id)
-    )
-
-
-def _milestone_notes(session: Session, goal_ids: list[int]) -> dict[int, list[Row[Any]]]:
-    """Each milestone goal's notes, oldest first: its dated state history."""
-    notes: dict[int, list[Row[Any]]] = defaultdict(list)
-    for note in session.execute(_notes_statement(), {"goal_ids": goal_ids}):
-        notes[note.goal_id].append(note)
-    return notes
+    return written
 
 
 # Progress reads the plan tree as plain rows: ORM objects for a plan's goals and initiatives
@@ -394,15 +390,16 @@ def plan_progress(session: Session, year: int, evaluated_on: date) -> PlanProgre
         raise NotFoundError(f"No action plan for {year}.")
     goals = session.execute(_goals_statement(), {"plan_id": plan.id}).all()
     targets = _targets(session, [g.id for g in goals])
-    values, years_of = _collect_values(session, goals, targets, year, evaluated_on)
-    notes = _milestone_notes(session, [g.id for g in goals if g.kind is GoalKind.milestone])
+    values, years_of = _collect_values(session, goals, targets, plan, evaluated_on)
+    written = _written(session, goals, evaluated_on)
+    notes = written.notes
     progress = {
         g.id: _milestone_progress(g, year, evaluated_on, notes.get(g.id))
         if g.kind is GoalKind.milestone
         else _goal_progress(g, targets[g.id], values, years_of.get(g.id, []), year, evaluated_on)
         for g in goals
     }
-    comments = _comments(session, [g.id for g in goals], notes, evaluated_on)
+    comments = written.comments
     for goal_id, goal_progress in progress.items():
         goal_progress.comment = comments.get(goal_id)
         goal_progress.comment_needed = goal_progress.status in NEEDS_COMMENT

@@ -92,6 +92,11 @@ def describe_target(target: YearTarget, unit: Unit, direction: Direction) -> str
     return text
 
 
+def _expected_text(expected: float, unit: Unit) -> str:
+    """An expected count in whole units (nobody expects 371,5 participants); amounts as is."""
+    return format_value(round(expected) if unit is Unit.count else expected, unit)
+
+
 def _meets(value: float, target: YearTarget, direction: Direction) -> bool:
     if direction is Direction.at_most:
         return value <= target.value
@@ -166,7 +171,7 @@ def _assess_cumulative(
     reached = None if forecast is None else _meets(forecast, target, rule.direction)
     if rule.direction is Direction.at_most:
         reached = None if forecast is None else forecast <= target.value
-    t, e = describe_target(target, rule.unit, rule.direction), format_value(expected, rule.unit)
+    t, e = describe_target(target, rule.unit, rule.direction), _expected_text(expected, rule.unit)
     tail = _forecast_sentence(forecast, reached, rule.unit)
 
     def judged(status: Status, sentence: str) -> Assessment:

@@ -146,10 +146,11 @@ def expect_monthly(year: int, evaluated_on: date) -> Expectation:
 
 # ---------------------------------------------------------------------------- the calendar
 
-# A planner lists the planned activities behind each request of a metric, for basis 1, as the
-# calendar stood at the end of a day (what was added later was no part of the plan then).
-# Metrics whose data has a calendar (events) register one; the others have none.
-Planner = Callable[[Session, Sequence[MetricRequest], date], list[list[Delivery]]]
+# A planner lists the planned activities behind each (metric key, request) of one plan's goals,
+# for basis 1, as the calendar stood at the end of a day (what was added later was no part of
+# the plan then). Metrics whose data has a calendar (events) register one, and may share it:
+# progress calls each planner once with the requests of all its metrics.
+Planner = Callable[[Session, int, Sequence[tuple[str, MetricRequest]], date], list[list[Delivery]]]
 _PLANNERS: dict[str, Planner] = {}
 
 
