@@ -1,5 +1,5 @@
-"""The `erhverv` command: serve, migrate, load-plan, users, tokens, purge, load-demo, import-grants,
-push-cases, openapi."""
+"""The `erhverv` command: serve, migrate, load-plan, users, tokens, purge, load-demo, remove-demo,
+import-grants, push-cases, openapi."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -207,6 +207,21 @@ def load_demo(
         f"{report.events} events ({report.held} held), {report.registrations} registrations"
     )
     typer.echo(f"events are titled {DEMO_PREFIX!r}…; people have e-mails @{DEMO_DOMAIN}")
+
+
+@app.command("remove-demo")
+def remove_demo() -> None:
+    """Delete the demo data set (every row load-demo marked as demo) and nothing else."""
+    from api.events.demo import remove_demo as remove
+
+    removed = _apply("remove-demo", remove)
+    if not removed.present:
+        typer.echo("Der er ingen demodata at fjerne; intet blev ændret.")
+        return
+    typer.echo(
+        f"Demodata fjernet: {removed.events} arrangementer, {removed.registrations} tilmeldinger, "
+        f"{removed.companies} virksomheder og {removed.people} personer."
+    )
 
 
 @app.command("import-grants")

@@ -66,3 +66,8 @@ def local_day_start(day: date) -> datetime:
     dates are local days, the database keeps UTC times."""
     zone = ZoneInfo(get_settings().timezone)
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def local_day(moment: datetime) -> date:
+    """The day a UTC time falls on where the municipality is."""
+    return moment.astimezone(ZoneInfo(get_settings().timezone)).date()

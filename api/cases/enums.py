@@ -10,6 +10,15 @@ class CaseKind(StrEnum):
     other = "other"
 
 
+# One case of a kind, as staff say it (contributions name each case by it).
+CASE_KIND_LABELS = {
+    CaseKind.building_permit: "Byggesag",
+    CaseKind.change_of_use: "Sag om ændret anvendelse",
+    CaseKind.demolition: "Nedrivningssag",
+    CaseKind.other: "Anden sag",
+}
+
+
 class Decision(StrEnum):
     granted = "granted"  # tilladelse
     conditional = "conditional"  # tilladelse med vilkår

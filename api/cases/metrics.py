@@ -37,11 +37,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
-from api.cases.enums import CaseKind
+from api.cases.enums import CASE_KIND_LABELS, CaseKind
 from api.cases.models import DEFAULT_TARGET_DAYS, Case, CaseTarget
 from api.cases.schemas import CaseMetrics, MetricsRow
 from api.enums import Unit
-from api.goals.registry import MetricRequest, register
+from api.goals.formatting import format_day
+from api.goals.registry import Aggregation, Contribution, MetricRequest, register
 
 
 class DaysBetween(GenericFunction[int]):
@@ -116,6 +117,11 @@ def _filters(kind: CaseKind | None, business_only: bool) -> list[ColumnElement[b
 
 def _counted() -> ColumnElement[bool]:
     return and_(Case.counts_toward_target.is_(True), Case.complete_on.is_not(None))
+
+
+def _within() -> ColumnElement[bool]:
+    """Counted toward the target and decided within it; the query joins `with_targets`."""
+    return and_(_counted(), case_days() <= target_days())
 
 
 def decided_counts(
@@ -257,6 +263,18 @@ class CaseShareParams(BaseModel):
     business_only: bool = Field(default=True, description="Count business cases only.")
 
 
+def _case_reason(row: Any) -> str:
+    """Why a decided case of the period adds 1, 0 or nothing to the share."""
+    said = f"Afgjort {format_day(row.decided_on)}"
+    if not row.counts_toward_target:
+        return f"{said}; sagstypen er undtaget fra servicemålet"
+    if row.complete_on is None:
+        return f"{said}; uden dato for fyldestgørende ansøgning, så fristen kan ikke måles"
+    paused = f" (fratrukket {row.paused_days} dage i bero)" if row.paused_days else ""
+    where = "inden for" if row.within else "over"
+    return f"{said} efter {row.days} dage{paused}, {where} servicemålet på {row.target} dage"
+
+
 class CasesWithinTargetMetric:
     key: ClassVar[str] = "cases_within_target"
     title: ClassVar[str] = "Sager afgjort inden for servicemålet"
@@ -268,13 +286,13 @@ class CasesWithinTargetMetric:
     units: ClassVar[frozenset[Unit]] = frozenset({Unit.percent})
     params_model: ClassVar[type[BaseModel]] = CaseShareParams
     reads_measurements: ClassVar[bool] = False
+    aggregation: ClassVar[Aggregation] = "share"
 
     def compute(self, session: Session, requests: Sequence[MetricRequest]) -> list[float | None]:
         """One statement for all requests: an arm per request, each read from the index."""
         if not requests:
             return []
-        counted = _counted()
-        within = and_(counted, case_days() <= target_days())
+        counted, within = _counted(), _within()
         parts = []
         for index, request in enumerate(requests):
             assert isinstance(request.params, CaseShareParams)
@@ -295,6 +313,47 @@ class CasesWithinTargetMetric:
         for index, counted_cases, within_cases in session.execute(union_all(*parts)):
             values[index] = share(within_cases, counted_cases)
         return values
+
+    def contributions(self, session: Session, request: MetricRequest) -> list[Contribution]:
+        """The cases decided in the period: 1 within the target, 0 beyond, or not counted."""
+        assert isinstance(request.params, CaseShareParams)
+        params = request.params
+        counted = _counted()
+        rows = session.execute(
+            with_targets(
+                select(
+                    Case.id,
+                    Case.kind,
+                    Case.source,
+                    Case.external_id,
+                    Case.decided_on,
+                    Case.complete_on,
+                    Case.paused_days,
+                    Case.counts_toward_target,
+                    case((counted, True), else_=False).label("counted"),
+                    case((_within(), True), else_=False).label("within"),
+                    case((counted, case_days())).label("days"),
+                    target_days().label("target"),
+                )
+            )
+            .where(
+                Case.decided_on.between(request.start, request.end),
+                *_filters(params.kind, params.business_only),
+            )
+            .order_by(Case.decided_on, Case.id)
+        )
+        return [
+            Contribution(
+                "case",
+                row.id,
+                row.decided_on,
+                f"{CASE_KIND_LABELS[row.kind]} {row.external_id} ({row.source})",
+                1.0 if row.within else 0.0,
+                bool(row.counted),
+                _case_reason(row),
+            )
+            for row in rows
+        ]
 
 
 register(CasesWithinTargetMetric())

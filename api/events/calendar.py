@@ -51,6 +51,7 @@ class CalendarEvent(BaseModel):
     tentative: bool = Field(description="The date is not fixed yet; the times span the month.")
     series: str | None
     location: str | None
+    is_demo: bool = Field(description="Demo data (`erhverv load-demo`): shown, never counted.")
     participants: int = Field(
         description="Who came: attended registrations, or the door count where larger."
     )
@@ -97,6 +98,7 @@ _COLUMNS = {
     "tentative": Event.tentative,
     "series": Event.series,
     "location": Event.location,
+    "is_demo": Event.is_demo,
 }
 
 

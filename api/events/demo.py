@@ -4,22 +4,26 @@ Only the dated events the plan states belong in the plan file. Everything else a
 needs comes from here: companies named "Demo …" with valid CVR numbers, people on the reserved
 domain demo.invalid (never a real address), and events across 2026 whose titles start with
 "[Demo] " and whose description says where they came from. The same seed gives the same data.
+
+Every company, person and event made here is marked `is_demo`: shown (the app says so), never
+counted by a metric, and removed, with the registrations that belong to it, by `remove_demo`.
 """
 
 import random
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from stdnum.dk import cvr as cvr_rules
 
+from api.auth.audit import record
 from api.db import utcnow
 from api.errors import ConflictError, InvalidInputError
-from api.events import contacts
 from api.events import service as svc
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
 from api.events.models import Company, Event, Person, Registration
@@ -175,9 +179,7 @@ def _initiative_ids(session: Session) -> dict[str, int]:
 
 
 def _refuse_twice(session: Session) -> None:
-    existing = session.scalar(
-        select(func.count(Event.id)).where(Event.title.startswith(DEMO_PREFIX, autoescape=True))
-    )
+    existing = session.scalar(select(func.count(Event.id)).where(Event.is_demo.is_(True)))
     if existing:
         raise ConflictError(
             f"Demo data is loaded already ({existing} events titled {DEMO_PREFIX!r}); "
@@ -200,7 +202,9 @@ def _companies(session: Session, rng: random.Random) -> list[Company]:
             postal_code=postal_code,
             founded_on=date(rng.randint(1990, 2025), rng.randint(1, 12), rng.randint(1, 28)),
         )
-        companies.append(contacts.create_company(session, data))
+        companies.append(Company(**data.model_dump(), is_demo=True))
+    session.add_all(companies)
+    session.flush()
     return companies
 
 
@@ -222,7 +226,7 @@ def _people(
         company = rng.choice(companies) if rng.random() < 0.85 else None
         # No phone numbers: a made-up number could belong to someone real.
         email = f"{_ascii(first)}.{_ascii(last)}.{n}@{DEMO_DOMAIN}"
-        people.append(Person(name=f"{first} {last}", email=email, company=company))
+        people.append(Person(name=f"{first} {last}", email=email, company=company, is_demo=True))
     session.add_all(people)
     session.flush()
     return people
@@ -304,7 +308,8 @@ def _write_event(
     """Create one event and its registrations; returns how many registrations."""
     held = spec.starts_at < now
     attendees = _attendees(rng, spec, people, held)
-    event = svc.create_event(session, _event_data(rng, spec, initiative_ids, attendees, held))
+    data = _event_data(rng, spec, initiative_ids, attendees, held)
+    event = svc.create_event(session, data, is_demo=True)
     for person, status in attendees:
         registered_at = min(spec.starts_at - timedelta(days=rng.randint(2, 40)), now)
         checked_in = spec.starts_at if status is RegistrationStatus.attended else None
@@ -373,3 +378,72 @@ def _sessions(spec: Spec) -> list[SessionIn]:
         )
         for n in range(3)
     ]
+
+
+# ------------------------------------------------------------------------ status and removal
+
+
+@dataclass
+class DemoCounts:
+    events: int
+    companies: int
+    people: int
+    registrations: int = 0  # counted when removed
+
+    @property
+    def present(self) -> bool:
+        return bool(self.events or self.companies or self.people)
+
+
+def demo_counts(session: Session) -> DemoCounts:
+    """How many demo events, companies and people there are, in one statement."""
+
+    def count(model: type[Event | Company | Person]) -> Any:
+        return select(func.count()).select_from(model).where(model.is_demo.is_(True))
+
+    events, companies, people = session.execute(
+        select(
+            count(Event).scalar_subquery(),
+            count(Company).scalar_subquery(),
+            count(Person).scalar_subquery(),
+        )
+    ).one()
+    return DemoCounts(events, companies, people)
+
+
+def remove_demo(session: Session) -> DemoCounts:
+    """Delete every demo row, with the registrations, sessions and links that belong to its
+    events and people, and nothing else; audited once, with the counts."""
+    counts = demo_counts(session)
+    if not counts.present:
+        return counts
+    # In bulk, not row by row: a demo set has thousands of rows, and each would be audited.
+    demo_events = select(Event.id).where(Event.is_demo.is_(True))
+    demo_people = select(Person.id).where(Person.is_demo.is_(True))
+    bulk = {"synchronize_session": False}
+    try:
+        with session.begin_nested():
+            removed = session.execute(
+                delete(Registration).where(
+                    or_(
+                        Registration.event_id.in_(demo_events),
+                        Registration.person_id.in_(demo_people),
+                    )
+                ),
+                execution_options=bulk,
+            )
+            # An event's sessions, initiatives and organisers go with it (ON DELETE CASCADE).
+            for model in (Event, Person, Company):
+                session.execute(
+                    delete(model).where(model.is_demo.is_(True)), execution_options=bulk
+                )
+    except IntegrityError:
+        # Real data that must not lose its row points at a demo row (a grant at a demo company).
+        raise ConflictError(
+            "Demodata kan ikke fjernes: andre data peger på en demo-virksomhed (fx et tilskud "
+            "fra en import). Ret eller slet dem først. Intet blev slettet."
+        ) from None
+    counts.registrations = removed.rowcount
+    session.expire_all()  # loaded objects may be rows that are gone now
+    record(session, "demo_data", "-", "remove", asdict(counts))
+    return counts

@@ -2,7 +2,13 @@
 
 The rules all four follow, written down once:
 
-- Only events with status `held` count.
+- An event counts as held when staff marked it `held`, or when it is still `planned`, ended
+  (`ends_at`) before the end of the period it belongs to, and at least one registration is
+  `attended`: people came, so it took place even if nobody marked it. Progress cuts the year at
+  the evaluation date, so there it means "ended by the evaluation date". The period's own end,
+  not the batch's, keeps a value independent of the other requests in its statement.
+  Cancelled never counts.
+- Demo events (`is_demo`, made by `erhverv load-demo`) never count.
 - An event belongs to a period by the day it starts in the municipality's time zone
   (`Settings.timezone`), the local days the plan file dates its events by. The period's days
   become UTC bounds in Python, so the database compares its stored UTC times with parameters.
@@ -36,21 +42,24 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    literal,
     null,
+    or_,
     select,
     union_all,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
 from api.config import get_settings
+from api.db import UTCDateTime
 from api.enums import Unit
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
 from api.events.models import Event, Person, Registration, event_initiatives
 from api.goals.models import Goal
-from api.goals.registry import MetricRequest, register
+from api.goals.registry import Aggregation, Contribution, MetricRequest, register
 from api.plans.models import Initiative, Track
 
 InitiativeCode = Annotated[
@@ -204,32 +213,58 @@ def layers(periods: Sequence[Period]) -> list[list[int]]:
 
 @dataclass(frozen=True)
 class Span:
-    """Non-overlapping periods: the CASE naming each event's period, and their whole span."""
+    """Non-overlapping periods: CASEs naming each event's period and that period's end, and
+    their whole span."""
 
     period: ColumnElement[int]
+    period_end: ColumnElement[datetime]
     low: datetime
     high: datetime
 
 
 def span_of(periods: Sequence[Period], indexes: Sequence[int]) -> Span:
-    """The span of the periods `indexes` (which do not overlap) and the CASE telling them apart."""
+    """The span of the periods `indexes` (which do not overlap) and the CASEs telling them apart."""
     bounds = {index: period_bounds(*periods[index]) for index in indexes}
-    period = case(
-        *(
-            (and_(Event.starts_at >= low, Event.starts_at < high), i)
-            for i, (low, high) in bounds.items()
-        )
+    within = {
+        i: and_(Event.starts_at >= low, Event.starts_at < high) for i, (low, high) in bounds.items()
+    }
+    period = case(*((within[i], i) for i in bounds))
+    period_end = case(
+        *((within[i], literal(high, UTCDateTime())) for i, (_, high) in bounds.items())
     )
-    return Span(period, min(b[0] for b in bounds.values()), max(b[1] for b in bounds.values()))
+    return Span(
+        period,
+        period_end,
+        min(b[0] for b in bounds.values()),
+        max(b[1] for b in bounds.values()),
+    )
 
 
 # -------------------------------------------------------------------------------- the rows
 
 
+def counts_as_held(period_end: ColumnElement[datetime]) -> ColumnElement[bool]:
+    """The held rule of the module docstring, for the enclosing query's event row."""
+    # An alias, so the test never correlates with a join of registrations in the outer query.
+    checked_in = aliased(Registration)
+    came = (
+        select(checked_in.id)
+        .where(checked_in.event_id == Event.id, checked_in.status == RegistrationStatus.attended)
+        .exists()
+    )
+    return and_(
+        Event.is_demo.is_(False),
+        or_(
+            Event.status == EventStatus.held,
+            and_(Event.status == EventStatus.planned, Event.ends_at < period_end, came),
+        ),
+    )
+
+
 def _held_events(span: Span, *columns: ColumnElement[Any]) -> Select[Any]:
-    """Held events of the span with their period and the columns filters read."""
+    """Events of the span that count as held, with their period and the columns filters read."""
     return select(span.period.label("period"), Event.id, Event.kind, Event.series, *columns).where(
-        Event.status == EventStatus.held, Event.starts_at >= span.low, Event.starts_at < span.high
+        Event.starts_at >= span.low, Event.starts_at < span.high, counts_as_held(span.period_end)
     )
 
 
@@ -318,10 +353,21 @@ class EventMetric:
 
     units: ClassVar[frozenset[Unit]] = frozenset({Unit.count})
     reads_measurements: ClassVar[bool] = False
+    aggregation: ClassVar[Aggregation] = "sum"
 
     def rows(self, span: Span) -> Subquery:
         """The held events of the span as rows, with a `period` column."""
         raise NotImplementedError
+
+    def conditions(self, rows: Subquery, request: MetricRequest) -> list[ColumnElement[bool]]:
+        """What an event row must meet to count for the request."""
+        return matches(rows, request)
+
+    def contributions(self, session: Session, request: MetricRequest) -> list[Contribution]:
+        # Imported here: that module builds on this one's rows and conditions.
+        from api.events.contributions import event_contributions
+
+        return event_contributions(self, session, request)
 
     def aggregate(self, rows: Subquery, request: MetricRequest) -> ColumnElement[Any]:
         """The request's value over the rows of one period."""
@@ -356,13 +402,16 @@ class EventsHeldMetric(EventMetric):
         return participant_rows(span)
 
     def aggregate(self, rows: Subquery, request: MetricRequest) -> ColumnElement[Any]:
+        return count_if(self.conditions(rows, request))
+
+    def conditions(self, rows: Subquery, request: MetricRequest) -> list[ColumnElement[bool]]:
         params = params_of(request, EventsHeldParams)
         conditions = matches(rows, request)
         if params.min_participants is not None:
             conditions.append(rows.c.people >= params.min_participants)
         if params.max_participants is not None:
             conditions.append(rows.c.people <= params.max_participants)
-        return count_if(conditions)
+        return conditions
 
 
 class EventParticipantsMetric(EventMetric):
@@ -412,10 +461,13 @@ class CompanyVisitsMetric(EventMetric):
         return _held_events(span, Event.mayor_present).subquery("held_events")
 
     def aggregate(self, rows: Subquery, request: MetricRequest) -> ColumnElement[Any]:
+        return count_if(self.conditions(rows, request))
+
+    def conditions(self, rows: Subquery, request: MetricRequest) -> list[ColumnElement[bool]]:
         conditions = [rows.c.kind == EventKind.company_visit]
         if params_of(request, CompanyVisitParams).with_mayor:
             conditions.append(rows.c.mayor_present.is_(True))
-        return count_if(conditions)
+        return conditions
 
 
 for _metric in (

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.enums import Unit
 from api.events.metrics import EventFilter, EventsHeldMetric, EventsHeldParams
-from api.goals.registry import MetricRequest, register
+from api.goals.registry import Aggregation, Contribution, MetricRequest, register
 
 
 def months_of(start: date, end: date) -> list[tuple[date, date]]:
@@ -40,6 +40,7 @@ class EventMonthsMetric:
     units: ClassVar[frozenset[Unit]] = frozenset({Unit.count})
     params_model: ClassVar[type[BaseModel]] = EventFilter
     reads_measurements: ClassVar[bool] = False
+    aggregation: ClassVar[Aggregation] = "months"
 
     def compute(self, session: Session, requests: Sequence[MetricRequest]) -> list[float | None]:
         monthly: list[MetricRequest] = []
@@ -56,6 +57,16 @@ class EventMonthsMetric:
             known = [c for c in mine if c is not None]
             values.append(float(sum(1 for c in known if c >= 1)) if known else None)
         return values
+
+    def contributions(self, session: Session, request: MetricRequest) -> list[Contribution]:
+        """`events_held`'s contributions month by month: a month counts once it has one."""
+        params = EventsHeldParams.model_validate(request.params.model_dump())
+        held = EventsHeldMetric()
+        return [
+            item
+            for month in months_of(request.start, request.end)
+            for item in held.contributions(session, MetricRequest(request.goal_id, params, *month))
+        ]
 
 
 register(EventMonthsMetric())

@@ -9,7 +9,7 @@ from api.auth.deps import requires
 from api.auth.permissions import Scope
 from api.common import IfMatch, Page, PageDep, check_if_match, paginate, set_etag
 from api.db import SessionDep
-from api.events import contacts, registrations
+from api.events import contacts, demo, registrations
 from api.events import service as svc
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
 from api.events.models import Company, Event, Person
@@ -19,6 +19,7 @@ from api.events.schemas import (
     CompanyCreate,
     CompanyRead,
     CompanyUpdate,
+    DemoStatus,
     EventCreate,
     EventRead,
     EventUpdate,
@@ -285,3 +286,31 @@ def check_in(session: SessionDep, event_id: int, data: CheckIn) -> CheckInResult
     event = svc.get_event(session, event_id)
     checked, already = registrations.check_in(session, event, data.person_ids)
     return CheckInResult(checked_in=checked, already=already)
+
+
+@router.post(
+    "/events/{event_id}/mark-held", response_model=EventRead, dependencies=[requires(Scope.write)]
+)
+def mark_held(
+    session: SessionDep, event_id: int, response: Response, if_match: IfMatch = None
+) -> dict:
+    """Record a started event as held; registrations still only registered become no-shows
+    (If-Match is checked when sent)."""
+    event = svc.get_event(session, event_id)
+    if if_match is not None:
+        check_if_match(if_match, event.version)
+    svc.mark_held(session, event)
+    set_etag(response, event.version)
+    return svc.event_read(event, svc.registration_counts(session, [event.id])[event.id])
+
+
+@router.get("/demo", response_model=DemoStatus, dependencies=[requires(Scope.read)])
+def get_demo_status(session: SessionDep) -> DemoStatus:
+    """Whether demo data (never counted) is loaded, and how much, for the app's banner."""
+    counts = demo.demo_counts(session)
+    return DemoStatus(
+        present=counts.present,
+        events=counts.events,
+        companies=counts.companies,
+        people=counts.people,
+    )

@@ -4,11 +4,15 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.errors import InvalidInputError, NotFoundError, invalid
+from api.config import get_settings
+from api.db import utcnow
+from api.errors import ConflictError, InvalidInputError, NotFoundError, invalid
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
 from api.events.models import Company, Event, EventSession, Registration
 from api.events.registrations import promote_waitlist
@@ -75,8 +79,8 @@ def _apply_event(session: Session, event: Event, data: EventFields) -> None:
     event.sessions = [EventSession(**s.model_dump()) for s in data.sessions]
 
 
-def create_event(session: Session, data: EventCreate) -> Event:
-    event = Event()
+def create_event(session: Session, data: EventCreate, *, is_demo: bool = False) -> Event:
+    event = Event(is_demo=is_demo)
     _apply_event(session, event, data)
     session.add(event)
     session.flush()
@@ -118,6 +122,46 @@ def delete_event(session: Session, event: Event) -> None:
     session.flush()
 
 
+class EventCancelledError(ConflictError):
+    slug, title = "event-cancelled", "Event cancelled"
+
+
+class EventNotStartedError(ConflictError):
+    slug, title = "event-not-started", "Event not started"
+
+
+def mark_held(session: Session, event: Event, now: datetime | None = None) -> int:
+    """Record the event as held; whoever is still only registered did not come (a no-show).
+    Returns how many registrations became no-shows."""
+    now = now or utcnow()
+    if event.status is EventStatus.cancelled:
+        raise EventCancelledError(
+            f"Arrangementet »{event.title}« er aflyst og kan ikke markeres som afholdt."
+        )
+    if event.starts_at > now:
+        raise EventNotStartedError(
+            f"Arrangementet »{event.title}« er ikke begyndt endnu (det starter "
+            f"{_local_time(event.starts_at)}); det kan markeres som afholdt, når det er begyndt."
+        )
+    absent = session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.registered,
+        )
+    ).all()
+    for registration in absent:
+        registration.status = RegistrationStatus.no_show
+    event.status = EventStatus.held
+    session.flush()
+    return len(absent)
+
+
+def _local_time(moment: datetime) -> str:
+    """'10. mar. 2026 kl. 17.00' in the municipality's time zone."""
+    zone = ZoneInfo(get_settings().timezone)
+    return format_datetime(moment, "d. MMM y 'kl.' HH.mm", tzinfo=zone, locale="da_DK")
+
+
 def registration_counts(session: Session, event_ids: Sequence[int]) -> dict[int, Counter[str]]:
     """Registrations per status for each event, in one query."""
     counts: dict[int, Counter[str]] = {event_id: Counter() for event_id in event_ids}
@@ -141,6 +185,7 @@ def event_read(event: Event, counts: Counter[str]) -> dict[str, Any]:
         **{name: getattr(event, name) for name in EventFields.model_fields},
         "id": event.id,
         "plan_key": event.plan_key,
+        "is_demo": event.is_demo,
         "updated_at": event.updated_at,
         "sessions": event.sessions,
         "counts": {

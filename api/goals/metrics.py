@@ -11,8 +11,9 @@ from sqlalchemy import Result, Select, bindparam, extract, func, select
 from sqlalchemy.orm import Session
 
 from api.enums import Unit
+from api.goals.formatting import format_day, format_number
 from api.goals.models import Measurement
-from api.goals.registry import MetricRequest, register
+from api.goals.registry import Aggregation, Contribution, MetricRequest, register
 
 
 class MeasuredRow(Protocol):
@@ -88,6 +89,7 @@ class ManualMetric:
     units: ClassVar[frozenset[Unit]] = frozenset(Unit)
     params_model: ClassVar[type[BaseModel]] = NoParams
     reads_measurements: ClassVar[bool] = True
+    aggregation: ClassVar[Aggregation] = "latest"
 
     def compute(self, session: Session, requests: Sequence[MetricRequest]) -> list[float | None]:
         if not requests:
@@ -110,6 +112,32 @@ class ManualMetric:
             newest = newest_in_period(by_goal[request.goal_id], request.start, request.end)
             values.append(newest.value if newest else None)
         return values
+
+    def contributions(self, session: Session, request: MetricRequest) -> list[Contribution]:
+        """The period's measurements: the newest counts, every older one is replaced by it."""
+        rows = session.scalars(
+            select(Measurement)
+            .where(
+                Measurement.goal_id == request.goal_id,
+                Measurement.measured_on.between(request.start, request.end),
+            )
+            .order_by(*NEWEST_FIRST)
+        ).all()
+        newest = newest_in_period(rows, request.start, request.end)
+        items = []
+        for row in rows:
+            said = f"Målt {format_day(row.measured_on)}: {format_number(row.value)}"
+            if newest is None or row is newest:
+                reason = f"{said}, den nyeste måling i perioden"
+            else:
+                reason = f"{said}, ikke den nyeste (den er fra {format_day(newest.measured_on)})"
+            label = row.comment or f"Måling {format_day(row.measured_on)}"
+            items.append(
+                Contribution(
+                    "measurement", row.id, row.measured_on, label, row.value, row is newest, reason
+                )
+            )
+        return items
 
 
 register(ManualMetric())

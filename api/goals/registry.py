@@ -7,7 +7,7 @@ Metrics live with their data (`goals/metrics.py`, later `grants/metrics.py` …)
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
@@ -25,6 +25,33 @@ class MetricRequest:
     end: date
 
 
+ContributionKind = Literal[
+    "event", "grant", "case", "survey_answer", "survey_response", "measurement", "company", "note"
+]
+# How a goal's figure follows from its counted contributions (see `Metric.aggregation`);
+# "state" is a milestone's: its notes, no figure.
+Aggregation = Literal["sum", "share", "latest", "change", "months", "state"]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One record behind a goal's figure, or one its metric looked at and did not count.
+
+    `value` is what the record adds when it counts; for one that does not, what it would have
+    added (0 where it has nothing to add). `group` tells apart the two shares of a change
+    ("period", "baseline"). `label` and `reason` are Danish: staff read them.
+    """
+
+    kind: ContributionKind
+    record_id: int | None
+    day: date | None
+    label: str
+    value: float
+    counted: bool
+    reason: str
+    group: str | None = None
+
+
 class Metric(Protocol):
     key: ClassVar[str]
     title: ClassVar[str]
@@ -33,9 +60,19 @@ class Metric(Protocol):
     params_model: ClassVar[type[BaseModel]]
     # True when the metric's value is the goal's recorded measurement, not data of its own.
     reads_measurements: ClassVar[bool]
+    # How the figure follows from the counted contributions: "sum" of their values; "share",
+    # round(100 x sum / their number, 1), each valued 1 or 0; "latest", the newest one's value;
+    # "change", the share of group "period" less that of group "baseline" (each rounded to one
+    # decimal first, the difference too); "months", the distinct months of their days.
+    aggregation: ClassVar[Aggregation]
 
     def compute(self, session: Session, requests: Sequence[MetricRequest]) -> list[float | None]:
         """Values in the order of `requests`; None where the period has no data at all."""
+        ...
+
+    def contributions(self, session: Session, request: MetricRequest) -> list[Contribution]:
+        """The records behind one request's value, by the rules `compute` applies, and those
+        the metric looked at in the period and rejected, each with its reason."""
         ...
 
 

@@ -12,6 +12,8 @@ from api.db import SessionDep
 from api.deps import GoalDep, MeasurementDep, PlanDep, today
 from api.enums import GoalKind
 from api.goals import service as svc
+from api.goals.contribution_schemas import GoalContributions
+from api.goals.contributions import goal_contributions
 from api.goals.models import Goal
 from api.goals.progress import plan_progress
 from api.goals.progress_schemas import PlanProgress
@@ -80,6 +82,26 @@ def get_goal(goal: GoalDep, response: Response) -> object:
     """Get one goal with its targets."""
     set_etag(response, goal.version)
     return goal
+
+
+@router.get(
+    "/goals/{goal_id}/contributions",
+    response_model=GoalContributions,
+    dependencies=[requires(Scope.read)],
+)
+def get_contributions(
+    session: SessionDep,
+    goal: GoalDep,
+    evaluation_date: Annotated[
+        date | None, Query(description="The date to evaluate at; defaults to today.")
+    ] = None,
+    year: Annotated[
+        int | None, Query(ge=1900, le=2200, description="Defaults to the goal's plan year.")
+    ] = None,
+) -> GoalContributions:
+    """The records behind a goal's figure for a year, as progress counts them at the date, and
+    those its metric looked at and did not count, each with the reason."""
+    return goal_contributions(session, goal, year, evaluation_date or today())
 
 
 @router.patch("/goals/{goal_id}", response_model=GoalRead, dependencies=[requires(Scope.write)])

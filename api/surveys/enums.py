@@ -9,6 +9,13 @@ class SurveyKind(StrEnum):
     event_evaluation = "event_evaluation"  # evaluation of one event
 
 
+SURVEY_KIND_LABELS = {
+    SurveyKind.baseline: "baselinemåling",
+    SurveyKind.satisfaction: "tilfredshedsmåling",
+    SurveyKind.event_evaluation: "evaluering af et arrangement",
+}
+
+
 class QuestionKind(StrEnum):
     scale = "scale"  # 1 (meget lille) … 5 (meget stor)
     yes_no = "yes_no"

@@ -16,6 +16,7 @@ The rules, written down once:
 """
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
@@ -23,10 +24,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from api.danish import local_day_start
+from api.danish import local_day, local_day_start
 from api.enums import Unit
-from api.goals.registry import MetricRequest, register
-from api.surveys.enums import SurveyKind
+from api.goals.formatting import format_day
+from api.goals.registry import Aggregation, Contribution, MetricRequest, register
+from api.surveys.enums import SCALE_WORDS, SURVEY_KIND_LABELS, SurveyKind
 from api.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 QuestionKeyField = Field(min_length=1, max_length=100, description="The question's key.")
@@ -75,6 +77,51 @@ def _answers(question: str, first_year: int, last_year: int, until: date) -> Sel
     )
 
 
+def _share_answers(params: ShareParams, request: MetricRequest) -> Select[Any]:
+    """The answers a share of the period counts."""
+    query = _answers(params.question, request.start.year, request.end.year, request.end)
+    if params.survey_kind is not None:
+        query = query.where(Survey.kind == params.survey_kind)
+    return query
+
+
+def _baseline_year(session: Session, params: ShareParams, request: MetricRequest) -> int | None:
+    """The year of the newest baseline survey asking the question, up to the period's."""
+    return session.scalar(
+        select(func.max(Survey.year))
+        .join(SurveyQuestion, SurveyQuestion.survey_id == Survey.id)
+        .where(
+            Survey.kind == SurveyKind.baseline,
+            SurveyQuestion.key == params.question,
+            Survey.year <= request.end.year,
+        )
+    )
+
+
+def _baseline_answers(params: ShareParams, year: int, request: MetricRequest) -> Select[Any]:
+    return _answers(params.question, year, year, request.end).where(
+        Survey.kind == SurveyKind.baseline
+    )
+
+
+def _respondents(params: RespondentParams, request: MetricRequest) -> ColumnElement[bool]:
+    """The responses the period counts, as a condition on SurveyResponse joined to Survey."""
+    conditions = [
+        Survey.year.between(request.start.year, request.end.year),
+        received_by(request.end),
+    ]
+    if params.survey_kind is not None:
+        conditions.append(Survey.kind == params.survey_kind)
+    if params.question is not None:
+        answered = (
+            select(SurveyAnswer.response_id)
+            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+            .where(SurveyQuestion.key == params.question)
+        )
+        conditions.append(SurveyResponse.id.in_(answered))
+    return and_(*conditions)
+
+
 def _share_columns(level: int) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     return (
         func.count(SurveyAnswer.value),
@@ -84,6 +131,78 @@ def _share_columns(level: int) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
 
 def _share(high: Any, answered: Any) -> float | None:
     return round(100 * float(high or 0) / answered, 1) if answered else None
+
+
+# ------------------------------------------------------------------------- contributions
+
+
+def _seen(*columns: Any) -> Select[Any]:
+    """Responses with their survey: what the metrics look at, before their rules."""
+    received = SurveyResponse.submitted_on, SurveyResponse.created_at
+    return (
+        select(SurveyResponse.id, Survey.title, Survey.kind, *received, *columns)
+        .select_from(SurveyResponse)
+        .join(Survey, Survey.id == SurveyResponse.survey_id)
+        .order_by(SurveyResponse.id)
+    )
+
+
+def _received_on(row: Any) -> date:
+    return row.submitted_on or local_day(row.created_at)
+
+
+def _not_counted(row: Any, kind: SurveyKind | None, end: date, otherwise: str) -> str:
+    """Why a response the metric looked at does not count (its rule already said it does not)."""
+    if kind is not None and row.kind is not kind:
+        wanted, actual = SURVEY_KIND_LABELS[kind], SURVEY_KIND_LABELS[row.kind]
+        return f"Undersøgelsen er en {actual}, ikke en {wanted}"
+    received = _received_on(row)
+    if received > end:
+        return f"Modtaget {format_day(received)}, efter {format_day(end)}"
+    return otherwise
+
+
+def _scale(value: int) -> str:
+    return f"{value} ({SCALE_WORDS[value][0]})" if value in SCALE_WORDS else str(value)
+
+
+def _answer_items(
+    session: Session,
+    params: ShareParams,
+    counting: Select[Any],
+    seen: Select[Any],
+    end: date,
+    group: str | None = None,
+) -> list[Contribution]:
+    """The answers `seen` found, counted where `counting` (the metric's own query) has them."""
+    counted = set(session.scalars(counting.with_only_columns(SurveyAnswer.response_id)))
+    kind = SurveyKind.baseline if group == "baseline" else params.survey_kind
+    items = []
+    for row in session.execute(seen):
+        label = f"{row.title}, besvarelse {row.id}"
+        if row.id in counted:
+            high = row.value >= params.level
+            where = "på eller over" if high else "under"
+            reason = f"Svar {_scale(row.value)}: {where} {_scale(params.level)}"
+        else:
+            no_answer = "Intet svar på skalaen (ved ikke eller blankt)"
+            reason, high = _not_counted(row, kind, end, no_answer), False
+        day = _received_on(row)
+        items.append(
+            Contribution(
+                "survey_answer", row.id, day, label, float(high), row.id in counted, reason, group
+            )
+        )
+    return items
+
+
+def _answers_seen(question: str, first_year: int, last_year: int) -> Select[Any]:
+    return (
+        _seen(SurveyAnswer.value)
+        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+        .where(SurveyQuestion.key == question, Survey.year.between(first_year, last_year))
+    )
 
 
 class SurveyShareMetric:
@@ -96,6 +215,7 @@ class SurveyShareMetric:
     units: ClassVar[frozenset[Unit]] = frozenset({Unit.percent})
     params_model: ClassVar[type[BaseModel]] = ShareParams
     reads_measurements: ClassVar[bool] = False
+    aggregation: ClassVar[Aggregation] = "share"
 
     def compute(self, session: Session, requests: Sequence[MetricRequest]) -> list[float | None]:
         if not requests:
@@ -104,14 +224,20 @@ class SurveyShareMetric:
         for index, request in enumerate(requests):
             assert isinstance(request.params, ShareParams)
             params = request.params
-            query = _answers(params.question, request.start.year, request.end.year, request.end)
-            if params.survey_kind is not None:
-                query = query.where(Survey.kind == params.survey_kind)
+            query = _share_answers(params, request)
             parts.append(query.with_only_columns(literal(index), *_share_columns(params.level)))
         values: list[float | None] = [None] * len(requests)
         for index, answered, high in session.execute(union_all(*parts)):
             values[index] = _share(high, answered)
         return values
+
+    def contributions(self, session: Session, request: MetricRequest) -> list[Contribution]:
+        """Each answer to the question in the period's surveys: 1 at or above the level, else 0."""
+        assert isinstance(request.params, ShareParams)
+        params = request.params
+        seen = _answers_seen(params.question, request.start.year, request.end.year)
+        counting = _share_answers(params, request)
+        return _answer_items(session, params, counting, seen, request.end)
 
 
 class SurveyChangeMetric:
@@ -124,6 +250,7 @@ class SurveyChangeMetric:
     units: ClassVar[frozenset[Unit]] = frozenset({Unit.percent})
     params_model: ClassVar[type[BaseModel]] = ShareParams
     reads_measurements: ClassVar[bool] = False
+    aggregation: ClassVar[Aggregation] = "change"
 
     def compute(self, session: Session, requests: Sequence[MetricRequest]) -> list[float | None]:
         values: list[float | None] = []
@@ -132,27 +259,32 @@ class SurveyChangeMetric:
             assert isinstance(request.params, ShareParams)
             params = request.params
             now = share.compute(session, [request])[0]
-            baseline_year = session.scalar(
-                select(func.max(Survey.year))
-                .join(SurveyQuestion, SurveyQuestion.survey_id == Survey.id)
-                .where(
-                    Survey.kind == SurveyKind.baseline,
-                    SurveyQuestion.key == params.question,
-                    Survey.year <= request.end.year,
-                )
-            )
+            baseline_year = _baseline_year(session, params, request)
             if now is None or baseline_year is None:
                 values.append(None)
                 continue
-            base_query = _answers(params.question, baseline_year, baseline_year, request.end)
+            base_query = _baseline_answers(params, baseline_year, request)
             answered, high = session.execute(
-                base_query.where(Survey.kind == SurveyKind.baseline).with_only_columns(
-                    *_share_columns(params.level)
-                )
+                base_query.with_only_columns(*_share_columns(params.level))
             ).one()
             base = _share(high, answered)
             values.append(None if base is None else round(now - base, 1))
         return values
+
+    def contributions(self, session: Session, request: MetricRequest) -> list[Contribution]:
+        """The period's answers (group "period") and the baseline survey's ("baseline")."""
+        assert isinstance(request.params, ShareParams)
+        params = request.params
+        items = SurveyShareMetric().contributions(session, request)
+        items = [replace(item, group="period") for item in items]
+        year = _baseline_year(session, params, request)
+        if year is not None:
+            seen = _answers_seen(params.question, year, year).where(
+                Survey.kind == SurveyKind.baseline
+            )
+            counting = _baseline_answers(params, year, request)
+            items += _answer_items(session, params, counting, seen, request.end, "baseline")
+        return items
 
 
 class SurveyRespondentsMetric:
@@ -165,33 +297,44 @@ class SurveyRespondentsMetric:
     units: ClassVar[frozenset[Unit]] = frozenset({Unit.count})
     params_model: ClassVar[type[BaseModel]] = RespondentParams
     reads_measurements: ClassVar[bool] = False
+    aggregation: ClassVar[Aggregation] = "sum"
 
     def compute(self, session: Session, requests: Sequence[MetricRequest]) -> list[float | None]:
         values: list[float | None] = []
         for request in requests:
             assert isinstance(request.params, RespondentParams)
-            params = request.params
-            conditions = [
-                Survey.year.between(request.start.year, request.end.year),
-                received_by(request.end),
-            ]
-            if params.survey_kind is not None:
-                conditions.append(Survey.kind == params.survey_kind)
-            if params.question is not None:
-                answered = (
-                    select(SurveyAnswer.response_id)
-                    .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-                    .where(SurveyQuestion.key == params.question)
-                )
-                conditions.append(SurveyResponse.id.in_(answered))
             count = session.scalar(
                 select(func.count())
                 .select_from(SurveyResponse)
                 .join(Survey, Survey.id == SurveyResponse.survey_id)
-                .where(and_(*conditions))
+                .where(_respondents(request.params, request))
             )
             values.append(float(count) if count else None)
         return values
+
+    def contributions(self, session: Session, request: MetricRequest) -> list[Contribution]:
+        """Each response to the period's surveys: 1 where it counts."""
+        assert isinstance(request.params, RespondentParams)
+        params = request.params
+        counted = _respondents(params, request)
+        seen = _seen(case((counted, True), else_=False).label("counted")).where(
+            Survey.year.between(request.start.year, request.end.year)
+        )
+        unanswered = f"Har ikke besvaret spørgsmålet '{params.question}'"
+        return [
+            Contribution(
+                "survey_response",
+                row.id,
+                _received_on(row),
+                f"{row.title}, besvarelse {row.id}",
+                1.0,
+                bool(row.counted),
+                "Besvarelse modtaget " + format_day(_received_on(row))
+                if row.counted
+                else _not_counted(row, params.survey_kind, request.end, unanswered),
+            )
+            for row in session.execute(seen)
+        ]
 
 
 for _metric in (SurveyShareMetric(), SurveyChangeMetric(), SurveyRespondentsMetric()):

@@ -54,7 +54,7 @@ def upgrade() -> None:
             )
     # Demo rows made before this revision are known by the marks load-demo gave them.
     op.execute("UPDATE events SET is_demo = true WHERE title LIKE '[Demo] %'")
-    op.execute("UPDATE companies SET is_demo = true WHERE name LIKE 'Demo %'")
+    op.execute("UPDATE companies SET is_demo = true WHERE name LIKE 'Demo % ApS'")
     op.execute("UPDATE people SET is_demo = true WHERE email LIKE '%@demo.invalid'")
 
 

@@ -145,6 +145,7 @@ class TestCalendar:
             "tentative",
             "series",
             "location",
+            "is_demo",
             "participants",
             "initiative_codes",
         }
