@@ -1,5 +1,5 @@
 /** Danish (da-DK) numbers, amounts, percentages and dates, as the plan writes them. */
-import type { Unit } from './api/types'
+import type { Direction, Pace, Unit } from './api/types'
 
 const LOCALE = 'da-DK'
 const TIME_ZONE = 'Europe/Copenhagen'
@@ -45,6 +45,39 @@ export function formatValue(value: number | null | undefined, unit: Unit | null 
   if (unit === 'dkk') return formatAmount(value)
   if (unit === 'percent') return formatPercent(value)
   return formatNumber(value)
+}
+
+/** A value that is counted in whole units shown whole (an expected 2,4 meetings → "2"); others as formatValue. */
+export function formatWhole(value: number | null | undefined, unit: Unit | null | undefined): string {
+  if (unit === 'count' || unit === null || unit === undefined) return missing(value) ? NO_VALUE : integer.format(value)
+  return formatValue(value, unit)
+}
+
+/** What a goal's target says, as the API's own explanations write it. */
+export interface TargetText {
+  target: number | null
+  target_upper?: number | null
+  unit: Unit | null
+  direction?: Direction | null
+  pace?: Pace | null
+}
+
+/** "6", "3–4", "60–70 %", "mere end 80 %", "højst 50", "hver måned" (a monthly rhythm has no number). */
+export function formatTarget(goal: TargetText): string {
+  if (goal.target === null || Number.isNaN(goal.target)) return goal.pace === 'monthly' ? 'hver måned' : NO_VALUE
+  if (goal.target_upper !== null && goal.target_upper !== undefined) {
+    const least = goal.unit === 'dkk' ? integer.format(goal.target) : decimal.format(goal.target)
+    return `${least}–${formatValue(goal.target_upper, goal.unit)}`
+  }
+  const text = formatValue(goal.target, goal.unit)
+  if (goal.direction === 'more_than') return `mere end ${text}`
+  if (goal.direction === 'at_most') return `højst ${text}`
+  return text
+}
+
+/** A number of things with the noun in the right form: "1 arrangement", "120 arrangementer". */
+export function formatCount(count: number, singular: string, plural: string): string {
+  return `${integer.format(count)} ${count === 1 ? singular : plural}`
 }
 
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/

@@ -1,5 +1,5 @@
 /** Danish words for the API's codes. Status wording and tones follow the committee report. */
-import type { EventKind, EventStatus, GoalStatus, InitiativeStatus, MilestoneState } from './api/types'
+import type { Aggregation, Basis, ContributionKind, EventKind, EventStatus, GoalStatus, InitiativeStatus, MilestoneState } from './api/types'
 
 export type Tone = 'good' | 'watch' | 'bad' | 'open' | 'none'
 
@@ -8,6 +8,8 @@ export const GOAL_STATUS: Record<GoalStatus, { label: string; tone: Tone; symbol
   on_track: { label: 'På sporet', tone: 'good', symbol: '↗' },
   at_risk: { label: 'I risiko', tone: 'watch', symbol: '!' },
   off_track: { label: 'Bagud', tone: 'bad', symbol: '✕' },
+  overdue: { label: 'Overskredet', tone: 'bad', symbol: '⚑' },
+  not_due: { label: 'Ikke forfalden', tone: 'none', symbol: '◷' },
   no_data: { label: 'Ingen data', tone: 'none', symbol: '–' },
   no_target: { label: 'Intet mål', tone: 'none', symbol: '–' },
   not_started: { label: 'Ikke startet', tone: 'open', symbol: '○' },
@@ -21,6 +23,37 @@ export const GOAL_STATUS_ORDER = Object.keys(GOAL_STATUS) as GoalStatus[]
 
 export function isGoalStatus(status: string): status is GoalStatus {
   return Object.prototype.hasOwnProperty.call(GOAL_STATUS, status)
+}
+
+/** What a goal's expected value rests on, as a phrase after the figure: "Forventet nu 120 (ud fra årshjulet)". */
+export const EXPECTED_BASIS: Record<Basis, string> = {
+  calendar: 'ud fra årshjulet',
+  due_date: 'ud fra forfaldsdatoen',
+  monthly_profile: 'ud fra månedsfordelingen',
+  even_pace: 'ud fra jævnt tempo',
+  monthly_rhythm: 'ud fra månedlig rytme',
+}
+
+/** The kinds of record behind a goal's figure ("Vis grundlag"). */
+export const CONTRIBUTION_KIND: Record<ContributionKind, string> = {
+  event: 'Arrangement',
+  grant: 'Tilskud',
+  case: 'Sag',
+  survey_answer: 'Svar',
+  survey_response: 'Besvarelse',
+  measurement: 'Måling',
+  company: 'Virksomhed',
+  note: 'Note',
+}
+
+/** How a goal's figure follows from the records that count. */
+export const AGGREGATION: Record<Aggregation, string> = {
+  sum: 'Tallet er summen af de poster, der tæller med.',
+  share: 'Tallet er andelen i procent af de poster, der tæller med, som opfylder kravet (hver tæller 1 eller 0).',
+  latest: 'Tallet er den nyeste af de poster, der tæller med.',
+  change: 'Tallet er andelen i perioden minus andelen i udgangspunktet, i procentpoint.',
+  months: 'Tallet er antallet af forskellige måneder med mindst én post, der tæller med.',
+  state: 'Milepælens tilstand er den nyeste notes tilstand.',
 }
 
 export const MILESTONE_STATE: Record<MilestoneState, string> = {

@@ -77,6 +77,7 @@ function event(overrides: Partial<CalendarEvent>): CalendarEvent {
     location: null,
     participants: 0,
     initiative_codes: [],
+    is_demo: false,
     ...overrides,
   }
 }

@@ -117,4 +117,32 @@ describe('EventForm with the API’s validation errors', () => {
     expect(wrapper.find('[role="alert"]').exists()).toBe(false)
     wrapper.unmount()
   })
+
+  it('sends the expected number of participants, and leaves it out (null) when empty', async () => {
+    createAnswer = () => json({ id: 43, title: 'Temamøde om eksport' }, 201)
+    sent.length = 0
+    const wrapper = await mountForm()
+    expect(field(wrapper, 'Forventet antal deltagere').element.tagName).toBe('INPUT')
+    await field(wrapper, 'Pladser').setValue('40')
+    await field(wrapper, 'Forventet antal deltagere').setValue('25')
+    await fillAndSubmit(wrapper)
+    expect(sent.find((r) => r.method === 'POST')?.body).toMatchObject({ capacity: 40, expected_participants: 25 })
+    wrapper.unmount()
+
+    sent.length = 0
+    const empty = await mountForm()
+    await fillAndSubmit(empty)
+    expect(sent.find((r) => r.method === 'POST')?.body).toMatchObject({ expected_participants: null })
+    empty.unmount()
+  })
+
+  it('asks for a whole number of expected participants', async () => {
+    sent.length = 0
+    const wrapper = await mountForm()
+    await field(wrapper, 'Forventet antal deltagere').setValue('mange')
+    await fillAndSubmit(wrapper)
+    expect(errorOf(wrapper, 'Forventet antal deltagere')).toBe('Skriv et helt tal, eller lad feltet stå tomt (så bruges antal pladser).')
+    expect(sent.find((r) => r.method === 'POST')).toBeUndefined()
+    wrapper.unmount()
+  })
 })

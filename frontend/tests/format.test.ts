@@ -98,3 +98,34 @@ describe('sentence', () => {
     expect(sentence(`mod målet 3.000.000${NBSP}kr.`)).toBe(`mod målet 3.000.000${NBSP}kr.`)
   })
 })
+
+describe('goal targets, expected values and counted nouns', () => {
+  it('writes a target as the plan does: a range, "mere end", "højst", a monthly rhythm', async () => {
+    const { formatTarget } = await import('../src/format')
+    expect(formatTarget({ target: 6, unit: 'count', direction: 'at_least', pace: 'cumulative' })).toBe('6')
+    expect(formatTarget({ target: 3, target_upper: 4, unit: 'count' })).toBe('3–4')
+    expect(formatTarget({ target: 60, target_upper: 70, unit: 'percent' })).toBe(`60–70${NBSP}%`)
+    expect(formatTarget({ target: 3000000, target_upper: 3500000, unit: 'dkk' })).toBe(`3.000.000–3.500.000${NBSP}kr.`)
+    expect(formatTarget({ target: 80, unit: 'percent', direction: 'more_than' })).toBe(`mere end 80${NBSP}%`)
+    expect(formatTarget({ target: 50, unit: 'count', direction: 'at_most' })).toBe('højst 50')
+    expect(formatTarget({ target: null, unit: 'count', pace: 'monthly' })).toBe('hver måned')
+    expect(formatTarget({ target: null, unit: 'count', pace: 'cumulative' })).toBe('–')
+  })
+
+  it('shows what is counted in whole units, amounts and shares as usual', async () => {
+    const { formatWhole } = await import('../src/format')
+    expect(formatWhole(2.4, 'count')).toBe('2')
+    expect(formatWhole(409.6, 'count')).toBe('410')
+    expect(formatWhole(1234.5, 'count')).toBe('1.235')
+    expect(formatWhole(2720547.95, 'dkk')).toBe(`2.720.548${NBSP}kr.`)
+    expect(formatWhole(61.14, 'percent')).toBe(`61,1${NBSP}%`)
+    expect(formatWhole(null, 'count')).toBe('–')
+  })
+
+  it('puts a noun in the singular for one and the plural for any other number', async () => {
+    const { formatCount } = await import('../src/format')
+    expect(formatCount(1, 'arrangement', 'arrangementer')).toBe('1 arrangement')
+    expect(formatCount(0, 'person', 'personer')).toBe('0 personer')
+    expect(formatCount(1200, 'virksomhed', 'virksomheder')).toBe('1.200 virksomheder')
+  })
+})

@@ -37,6 +37,8 @@ const TYPE_MESSAGES: Record<string, string> = {
   less_than_equal: 'Værdien er for stor.',
   enum: 'Vælg en af mulighederne.',
   extra_forbidden: 'Feltet kendes ikke.',
+  too_short: 'Der er for få værdier.',
+  too_long: 'Der er for mange værdier.',
 }
 
 const REQUEST_PARTS = new Set(['body', 'query', 'path', 'header'])
@@ -57,7 +59,8 @@ function fieldErrorsOf(body: Record<string, unknown>): FieldError[] {
   if (!Array.isArray(errors)) return []
   return errors.filter(isRecord).map((entry) => {
     const type = typeof entry.type === 'string' ? entry.type : ''
-    const message = typeof entry.message === 'string' ? entry.message : ''
+    // A validator's own (Danish) message comes prefixed by pydantic's "Value error, ".
+    const message = typeof entry.message === 'string' ? entry.message.replace(/^Value error, /, '') : ''
     return {
       field: fieldName(typeof entry.field === 'string' ? entry.field : ''),
       message: TYPE_MESSAGES[type] ?? message,

@@ -74,6 +74,18 @@ export function useEvent(id: Ref<number>) {
     return result.data
   }
 
+  /** Record the event as held: whoever is still only registered becomes a no-show (409 before it starts). */
+  async function markHeld(): Promise<EventRead> {
+    const result = await unwrapWithEtag(
+      api.POST('/api/v1/events/{event_id}/mark-held', {
+        params: { path: { event_id: id.value }, header: { 'if-match': etag.value } },
+      }),
+    )
+    etag.value = result.etag
+    resource.data.value = result.data
+    return result.data
+  }
+
   /** Read the event again without showing the loading state (after registrations change). */
   async function refresh(): Promise<void> {
     const result = await unwrapWithEtag(api.GET('/api/v1/events/{event_id}', { params: { path: { event_id: id.value } } }))
@@ -81,7 +93,7 @@ export function useEvent(id: Ref<number>) {
     resource.data.value = result.data
   }
 
-  return { ...resource, etag, save, refresh }
+  return { ...resource, etag, save, markHeld, refresh }
 }
 
 /** The plan year's initiatives, for linking an event to them. */

@@ -1,7 +1,7 @@
-/** One goal's editing: read with ETag, PATCH with If-Match, measurements and milestone notes. */
+/** One goal's editing: read with ETag, PATCH with If-Match, measurements, milestone notes and written statuses. */
 import type { Ref } from 'vue'
 import { api, unwrap, unwrapWithEtag } from '../api/client'
-import type { GoalRead, GoalUpdate, MeasurementCreate, MilestoneNoteCreate } from '../api/types'
+import type { GoalCommentCreate, GoalRead, GoalUpdate, MeasurementCreate, MilestoneNoteCreate } from '../api/types'
 import { useResource } from './useResource'
 
 export interface EditableGoal {
@@ -52,6 +52,11 @@ export async function fetchMilestoneNotes(goalId: number) {
 
 export function addMilestoneNote(goalId: number, body: MilestoneNoteCreate) {
   return unwrap(api.POST('/api/v1/goals/{goal_id}/milestone-notes', { params: { path: { goal_id: goalId } }, body }))
+}
+
+/** Write a dated status on a goal (the newest by the evaluation date is shown with its progress). */
+export function addComment(goalId: number, body: GoalCommentCreate) {
+  return unwrap(api.POST('/api/v1/goals/{goal_id}/comments', { params: { path: { goal_id: goalId } }, body }))
 }
 
 /** A goal's recorded history: its measurements (measurable) or its dated notes (milestone). */

@@ -18,6 +18,8 @@ export interface EventFormValues {
   tentative: boolean
   location: string
   capacity: string
+  /** How many are expected to come (the goals' expected trajectory); empty: the capacity. */
+  expectedParticipants: string
   series: string
   description: string
   headcount: string
@@ -39,6 +41,7 @@ export const EVENT_FORM_FIELDS = [
   'tentative',
   'location',
   'capacity',
+  'expected_participants',
   'series',
   'description',
   'headcount',
@@ -60,6 +63,7 @@ export function emptyValues(): EventFormValues {
     tentative: false,
     location: '',
     capacity: '',
+    expectedParticipants: '',
     series: '',
     description: '',
     headcount: '',
@@ -84,6 +88,7 @@ export function valuesOf(event: EventRead, visitedCompany: CompanyRead | null = 
     tentative: event.tentative,
     location: event.location ?? '',
     capacity: numberText(event.capacity),
+    expectedParticipants: numberText(event.expected_participants),
     series: event.series ?? '',
     description: event.description,
     headcount: numberText(event.headcount),
@@ -116,6 +121,8 @@ export function buildEvent(values: EventFormValues): BuildResult {
   else if (startsAt && endsAt < startsAt) errors.ends_at = 'Slut kan ikke være før start.'
   const capacity = wholeNumber(values.capacity, 1)
   if (Number.isNaN(capacity)) errors.capacity = 'Skriv et helt tal på mindst 1, eller lad feltet stå tomt (ingen grænse).'
+  const expectedParticipants = wholeNumber(values.expectedParticipants, 0)
+  if (Number.isNaN(expectedParticipants)) errors.expected_participants = 'Skriv et helt tal, eller lad feltet stå tomt (så bruges antal pladser).'
   const headcount = wholeNumber(values.headcount, 0)
   if (Number.isNaN(headcount)) errors.headcount = 'Skriv et helt tal, eller lad feltet stå tomt.'
   const headcountCompanies = wholeNumber(values.headcountCompanies, 0)
@@ -141,6 +148,7 @@ export function buildEvent(values: EventFormValues): BuildResult {
       location: values.location.trim() || null,
       status: values.status,
       capacity,
+      expected_participants: expectedParticipants,
       series: values.series.trim() || null,
       headcount,
       headcount_companies: headcountCompanies,
