@@ -19,16 +19,9 @@ from api.goals.formatting import format_day
 from api.goals.models import Goal, MilestoneNote
 from api.goals.registry import Contribution, MetricRequest, get_metric, parse_params
 from api.goals.rules import MILESTONE_LABELS
+from api.goals.trajectory import period_of
 
 MAX_NOT_COUNTED = 300
-
-
-def period_of(year: int, evaluated_on: date) -> tuple[date, date] | None:
-    """The part of `year` up to the evaluation date; None before it begins (as progress)."""
-    start = date(year, 1, 1)
-    if evaluated_on < start:
-        return None
-    return start, min(date(year, 12, 31), evaluated_on)
 
 
 def _in_order(items: list[Contribution]) -> list[Contribution]:

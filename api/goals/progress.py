@@ -1,27 +1,33 @@
 """Progress of a plan at a date: every goal's actual, target, status and yearly series.
 
 A fixed number of SQL statements per call, whatever the number of goals: the plan tree as
-plain rows (plan, tracks, initiatives, goals), targets, the newest measurement per goal and
-year, milestone notes, and one per metric in use. bench/progress.py holds it to 2x the one
-hand-written query that fetches the same rows.
+plain rows (plan, tracks, initiatives, goals: `plan_rows`), targets, the newest measurement per
+goal and year, milestone notes and comments, the calendar of the goals that have one, and one
+per metric in use. bench/progress.py compares it with one hand-written query that fetches the
+same rows.
 """
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, cast, literal, null, select, union_all
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from api.enums import GoalKind, MilestoneState, Pace
 from api.errors import NotFoundError
 from api.goals.metrics import newest_per_year
-from api.goals.models import Goal, GoalComment, GoalTarget, MilestoneNote
+from api.goals.plan_rows import (
+    goals_statement,
+    initiatives_statement,
+    plan_statement,
+    targets_by_year,
+    tracks_statement,
+    written_by,
+)
 from api.goals.progress_schemas import (
-    Comment,
     GoalProgress,
     InitiativeProgress,
     PlanProgress,
@@ -33,8 +39,7 @@ from api.goals.progress_schemas import (
 from api.goals.registry import MetricRequest, get_metric, parse_params
 from api.goals.rules import Rule, Status, YearTarget, assess, assess_milestone
 from api.goals.schemas import Baseline
-from api.goals.trajectory import Delivery, Planner, planner_for, year_elapsed
-from api.plans.models import ActionPlan, Initiative, Objective, Track
+from api.goals.trajectory import Delivery, Planner, period_of, planner_for, year_elapsed
 
 
 @dataclass(frozen=True)
@@ -42,35 +47,6 @@ class _Values:
     computed: dict[tuple[int, int], float | None]  # (goal id, year) → metric value
     recorded: dict[tuple[int, int], Row[Any]]  # (goal id, year) → newest measurement
     planned: dict[int, list[Delivery]]  # goal id → the plan year's planned activities
-
-
-def _period(year: int, evaluated_on: date) -> tuple[date, date] | None:
-    """The part of `year` up to the evaluation date; None when the year has not begun."""
-    start = date(year, 1, 1)
-    if evaluated_on < start:
-        return None
-    return start, min(date(year, 12, 31), evaluated_on)
-
-
-@cache
-def _targets_statement() -> Select[Any]:
-    return select(
-        GoalTarget.goal_id,
-        GoalTarget.year,
-        GoalTarget.value,
-        GoalTarget.upper,
-        GoalTarget.due_on,
-        GoalTarget.monthly_profile,
-    ).where(GoalTarget.goal_id.in_(bindparam("goal_ids", expanding=True)))
-
-
-def _targets(session: Session, goal_ids: list[int]) -> dict[int, dict[int, YearTarget]]:
-    """Each goal's targets by year, as plain rows."""
-    targets: dict[int, dict[int, YearTarget]] = defaultdict(dict)
-    rows = session.execute(_targets_statement(), {"goal_ids": goal_ids})
-    for goal_id, year, value, upper, due_on, profile in rows:
-        targets[goal_id][year] = YearTarget(value, upper, due_on, profile)
-    return targets
 
 
 def _planned(
@@ -121,7 +97,7 @@ def _collect_values(
             continue
         params = parse_params(metric.key, goal.metric_params)
         for year in years_of[goal.id]:
-            period = _period(year, evaluated_on)
+            period = period_of(year, evaluated_on)
             if period is not None:
                 requests[metric.key].append(
                     ((goal.id, year), MetricRequest(goal.id, params, *period))
@@ -147,7 +123,7 @@ def _common(
         "direction": goal.direction,
         "pace": goal.pace,
         "baseline": (
-            Baseline(year=goal.baseline_year, value=goal.baseline_value)
+            Baseline.model_construct(year=goal.baseline_year, value=goal.baseline_value)
             if goal.baseline_value is not None
             else None
         ),
@@ -229,7 +205,7 @@ def _goal_progress(
         actual=actual,
         actual_source=source,
         computed=values.computed.get((goal.id, plan_year)),
-        recorded=RecordedValue(
+        recorded=RecordedValue.model_construct(
             value=recorded.value,
             measured_on=recorded.measured_on,
             comment=recorded.comment,
@@ -270,147 +246,18 @@ def _summary(goals: Iterable[GoalProgress]) -> StatusCounts:
 NEEDS_COMMENT = frozenset({Status.at_risk, Status.off_track, Status.overdue})
 
 
-@cache
-def _written_statement() -> Select[Any]:
-    """Milestones' notes (all: their dated state history) and goals' comments by a date, in one
-    statement, oldest first; on the same day a note comes before a comment."""
-    notes = select(
-        literal(0).label("order"),
-        MilestoneNote.id,
-        MilestoneNote.goal_id,
-        MilestoneNote.noted_on.label("day"),
-        MilestoneNote.state,
-        MilestoneNote.text,
-        MilestoneNote.entered_by.label("author"),
-    ).where(MilestoneNote.goal_id.in_(bindparam("milestone_ids", expanding=True)))
-    comments = select(
-        literal(1).label("order"),
-        GoalComment.id,
-        GoalComment.goal_id,
-        GoalComment.written_on,
-        cast(null(), MilestoneNote.state.type),
-        GoalComment.text,
-        GoalComment.author,
-    ).where(
-        GoalComment.goal_id.in_(bindparam("goal_ids", expanding=True)),
-        GoalComment.written_on <= bindparam("until"),
-    )
-    written = union_all(notes, comments).subquery()
-    return select(written).order_by(written.c.day, written.c.order, written.c.id)
-
-
-@dataclass
-class _Written:
-    notes: dict[int, list[Row[Any]]]  # a milestone's notes, oldest first
-    comments: dict[int, Comment]  # each goal's newest written status by the date
-
-
-def _written(session: Session, goals: Sequence[Row[Any]], until: date) -> _Written:
-    """Milestones' dated state history, and each goal's newest written status by `until`: its
-    newest comment or, for a milestone, note (a comment wins a note of the same day)."""
-    milestone_ids = [g.id for g in goals if g.kind is GoalKind.milestone]
-    parameters = {"milestone_ids": milestone_ids, "goal_ids": [g.id for g in goals], "until": until}
-    written = _Written(defaultdict(list), {})
-    for row in session.execute(_written_statement(), parameters):
-        if row.order == 0:
-            written.notes[row.goal_id].append(row)
-        if row.day <= until:  # oldest first, so the newest wins
-            written.comments[row.goal_id] = Comment(
-                text=row.text, written_on=row.day, author=row.author
-            )
-    return written
-
-
-# Progress reads the plan tree as plain rows: ORM objects for a plan's goals and initiatives
-# cost more than everything else a call does.
-@cache
-def _plan_statement() -> Select[Any]:
-    return select(ActionPlan.id, ActionPlan.year, ActionPlan.title, ActionPlan.strategy_id).where(
-        ActionPlan.year == bindparam("year")
-    )
-
-
-@cache
-def _tracks_statement() -> Select[Any]:
-    return (
-        select(Track.id, Track.number, Track.title)
-        .join(Objective, Objective.id == Track.objective_id)
-        .where(Objective.strategy_id == bindparam("strategy_id"))
-        .order_by(Track.number)
-    )
-
-
-@cache
-def _initiatives_statement() -> Select[Any]:
-    return (
-        select(
-            Initiative.id,
-            Initiative.number,
-            Initiative.title,
-            Initiative.short_title,
-            Initiative.goal_label,
-            Initiative.status,
-            Initiative.track_id,
-            Track.number.label("track_number"),
-        )
-        .join(Track, Track.id == Initiative.track_id)
-        .where(Initiative.action_plan_id == bindparam("plan_id"))
-        .order_by(Initiative.number)
-    )
-
-
-@cache
-def _goals_statement() -> Select[Any]:
-    return (
-        select(
-            Goal.id,
-            Goal.key,
-            Goal.label,
-            Goal.text,
-            Goal.kind,
-            Goal.metric,
-            Goal.metric_params,
-            Goal.unit,
-            Goal.direction,
-            Goal.pace,
-            Goal.baseline_year,
-            Goal.baseline_value,
-            Goal.milestone_state,
-            Goal.due_on,
-            Goal.initiative_id,
-        )
-        .where(Goal.action_plan_id == bindparam("plan_id"))
-        .order_by(Goal.position, Goal.id)
-    )
-
-
-def plan_progress(session: Session, year: int, evaluated_on: date) -> PlanProgress:
-    plan = session.execute(_plan_statement(), {"year": year}).first()
-    if plan is None:
-        raise NotFoundError(f"No action plan for {year}.")
-    goals = session.execute(_goals_statement(), {"plan_id": plan.id}).all()
-    targets = _targets(session, [g.id for g in goals])
-    values, years_of = _collect_values(session, goals, targets, plan, evaluated_on)
-    written = _written(session, goals, evaluated_on)
-    notes = written.notes
-    progress = {
-        g.id: _milestone_progress(g, year, evaluated_on, notes.get(g.id))
-        if g.kind is GoalKind.milestone
-        else _goal_progress(g, targets[g.id], values, years_of.get(g.id, []), year, evaluated_on)
-        for g in goals
-    }
-    comments = written.comments
-    for goal_id, goal_progress in progress.items():
-        goal_progress.comment = comments.get(goal_id)
-        goal_progress.comment_needed = goal_progress.status in NEEDS_COMMENT
-    by_initiative: dict[int | None, list[Row[Any]]] = defaultdict(list)
-    for goal in goals:  # in position order already
-        by_initiative[goal.initiative_id].append(goal)
+def _tracks(
+    session: Session,
+    plan: Row[Any],
+    progress: dict[int, GoalProgress],
+    by_initiative: dict[int | None, list[Row[Any]]],
+) -> list[TrackProgress]:
+    """The plan's tracks and initiatives with their goals' progress, rolled up."""
     by_track: dict[int, list[Row[Any]]] = defaultdict(list)
-    for initiative in session.execute(_initiatives_statement(), {"plan_id": plan.id}):
+    for initiative in session.execute(initiatives_statement(), {"plan_id": plan.id}):
         by_track[initiative.track_id].append(initiative)
     tracks = []
-    for track in session.execute(_tracks_statement(), {"strategy_id": plan.strategy_id}):
+    for track in session.execute(tracks_statement(), {"strategy_id": plan.strategy_id}):
         initiatives = []
         for initiative in by_track[track.id]:
             goal_rows = [progress[g.id] for g in by_initiative[initiative.id]]
@@ -436,6 +283,30 @@ def plan_progress(session: Session, year: int, evaluated_on: date) -> PlanProgre
                 initiatives=initiatives,
             )
         )
+    return tracks
+
+
+def plan_progress(session: Session, year: int, evaluated_on: date) -> PlanProgress:
+    plan = session.execute(plan_statement(), {"year": year}).first()
+    if plan is None:
+        raise NotFoundError(f"No action plan for {year}.")
+    goals = session.execute(goals_statement(), {"plan_id": plan.id}).all()
+    targets = targets_by_year(session, [g.id for g in goals])
+    values, years_of = _collect_values(session, goals, targets, plan, evaluated_on)
+    written = written_by(session, goals, evaluated_on)
+    progress = {
+        g.id: _milestone_progress(g, year, evaluated_on, written.notes.get(g.id))
+        if g.kind is GoalKind.milestone
+        else _goal_progress(g, targets[g.id], values, years_of.get(g.id, []), year, evaluated_on)
+        for g in goals
+    }
+    for goal_id, goal_progress in progress.items():
+        goal_progress.comment = written.comments.get(goal_id)
+        goal_progress.comment_needed = goal_progress.status in NEEDS_COMMENT
+    by_initiative: dict[int | None, list[Row[Any]]] = defaultdict(list)
+    for goal in goals:  # in position order already
+        by_initiative[goal.initiative_id].append(goal)
+    tracks = _tracks(session, plan, progress, by_initiative)
     return PlanProgress(
         plan_id=plan.id,
         year=plan.year,

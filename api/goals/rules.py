@@ -93,8 +93,9 @@ def describe_target(target: YearTarget, unit: Unit, direction: Direction) -> str
 
 
 def _expected_text(expected: float, unit: Unit) -> str:
-    """An expected count in whole units (nobody expects 371,5 participants); amounts as is."""
-    return format_value(round(expected) if unit is Unit.count else expected, unit)
+    """An expected count or amount in whole units (nobody expects 371,5 participants or
+    1.487.671,23 kr.); a share as it is."""
+    return format_value(expected if unit is Unit.percent else round(expected), unit)
 
 
 def _meets(value: float, target: YearTarget, direction: Direction) -> bool:

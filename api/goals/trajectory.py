@@ -71,6 +71,15 @@ def year_elapsed(year: int, evaluated_on: date) -> float:
     return ((evaluated_on - start).days + 1) / ((end - start).days + 1)
 
 
+def period_of(year: int, evaluated_on: date) -> tuple[date, date] | None:
+    """The part of `year` up to the evaluation date, which every figure of the year is computed
+    over ("as of" means as of); None before the year begins."""
+    start = date(year, 1, 1)
+    if evaluated_on < start:
+        return None
+    return start, min(date(year, 12, 31), evaluated_on)
+
+
 def expect(
     phasing: Phasing, deliveries: Sequence[Delivery], year: int, evaluated_on: date
 ) -> Expectation:

@@ -4,7 +4,7 @@
 `api.reports.xlsx` lay it out. Values stay numbers here; each layout formats them its own way.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from babel.dates import format_date
@@ -16,6 +16,7 @@ from api.goals.progress import plan_progress
 from api.goals.progress_schemas import GoalProgress, PlanProgress, StatusCounts
 from api.goals.rules import YearTarget, describe_target
 from api.plans.models import ActionPlan
+from api.reports.basis import GoalBasis, plan_basis
 
 ORGANISATION = "Erhverv Lejre"
 PLAN_LEVEL = "Hele planen"  # the "track" of the plan-level goals
@@ -194,6 +195,7 @@ class Report:
     figures: list[Figure]
     plan_goals: list[ReportGoal]
     tracks: list[ReportTrack] = field(default_factory=list)
+    basis: list[GoalBasis] = field(default_factory=list)  # the appendix
 
     @property
     def evaluated_on_text(self) -> str:
@@ -210,7 +212,8 @@ def plan_report(session: Session, plan: ActionPlan, evaluated_on: date) -> Repor
     """The report of `plan` as it stands at `evaluated_on`."""
     progress = plan_progress(session, plan.year, evaluated_on)
     parts = [plan.strategy.name if plan.strategy else None, plan.approval_body]
-    return build_report(progress, subtitle=" · ".join(p for p in parts if p))
+    report = build_report(progress, subtitle=" · ".join(p for p in parts if p))
+    return replace(report, basis=plan_basis(session, plan, evaluated_on))
 
 
 def build_report(progress: PlanProgress, *, subtitle: str = "") -> Report:

@@ -21,6 +21,8 @@ from api.spreadsheet import set_text
 GOALS_SHEET = "Mål"
 FIGURES_SHEET = "Planens tal"
 OVERVIEW_SHEET = "Overblik"
+BASIS_SHEET = "Grundlag"
+BASIS_HEADERS = [("Mål", 40), ("Dato", 12), ("Post", 40), ("Værdi", 14), ("Begrundelse", 70)]
 GOAL_HEADERS = [
     ("Spor", 24),
     ("Indsats", 30),
@@ -171,6 +173,28 @@ def _overview_sheet(sheet: Worksheet, report: Report) -> None:
     _print_setup(sheet, report, landscape=False, title_row=False)
 
 
+def _basis_sheet(sheet: Worksheet, report: Report) -> None:
+    """The appendix: one row per record behind a goal's figure."""
+    _header(sheet, BASIS_HEADERS)
+    row = 2
+    for goal in report.basis:
+        for item in goal.items:
+            values: list[tuple[CellValue, Unit | None]] = [
+                (goal.name, None),
+                (item.day, None),
+                (item.label, None),
+                (item.value, item.unit) if item.value is not None else (item.value_text, None),
+                (item.reason, None),
+            ]
+            for column, (value, unit) in enumerate(values, start=1):
+                cell = sheet.cell(row=row, column=column)
+                _set(cell, value, unit)
+                cell.alignment = _WRAP
+            row += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(BASIS_HEADERS))}{max(row - 1, 2)}"
+    _print_setup(sheet, report, landscape=True)
+
+
 def _print_setup(
     sheet: Worksheet, report: Report, *, landscape: bool, title_row: bool = True
 ) -> None:
@@ -194,6 +218,7 @@ def report_xlsx(report: Report) -> bytes:
     _goals_sheet(goals, report)
     _figures_sheet(workbook.create_sheet(FIGURES_SHEET), report)
     _overview_sheet(workbook.create_sheet(OVERVIEW_SHEET), report)
+    _basis_sheet(workbook.create_sheet(BASIS_SHEET), report)
     workbook.properties.title = report.title
     workbook.properties.subject = f"Opgjort pr. {report.evaluated_on.isoformat()}"
     workbook.properties.creator = "Erhverv Lejre"
