@@ -35,6 +35,13 @@ $(CHROMIUM):
 	$(SUDO) apt-get install -y --no-install-recommends chromium \
 	  || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium)
 
+# The load benchmark (bench/load.py) drives the service with wrk (it falls back to httpx without).
+WRK := /usr/bin/wrk
+
+$(WRK):
+	$(SUDO) apt-get install -y --no-install-recommends wrk \
+	  || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends wrk)
+
 migrate: install
 	$(BIN)/erhverv migrate
 
@@ -54,13 +61,15 @@ test: lint build $(CHROMIUM)
 openapi: install
 	$(BIN)/erhverv openapi
 
-bench: build $(CHROMIUM)
+bench: build $(CHROMIUM) $(WRK)
 	$(BIN)/python -m bench.progress
 	$(BIN)/python -m bench.auth_overhead
+	$(BIN)/python -m bench.abuse
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.grant_import
 	$(BIN)/python -m bench.cases_ingest
 	$(BIN)/python -m bench.frontend
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) frontend/dist .pytest_cache .ruff_cache

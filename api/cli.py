@@ -4,7 +4,7 @@ import-grants, push-cases, openapi."""
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -30,12 +30,61 @@ def _fail(message: str) -> typer.Exit:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes behind the port. Default: the number of cores on "
+            "PostgreSQL, 1 on SQLite (one writer at a time: more processes add no throughput, "
+            "only waiting).",
+        ),
+    ] = None,
     reload: Annotated[bool, typer.Option(help="Reload on code changes.")] = False,
 ) -> None:
     """Migrate, load the plan into an empty database, and serve the API and the web app."""
+    import gc
+    import os
+
     import uvicorn
 
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, reload=reload)
+    settings = get_settings()
+    if workers is None:
+        sqlite = settings.database_url.startswith("sqlite")
+        workers = 1 if sqlite or reload else (os.cpu_count() or 1)
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        # The app decides whose X-Forwarded-For counts (ERHVERV_TRUSTED_PROXIES); uvicorn's
+        # own default would trust it from 127.0.0.1.
+        "proxy_headers": False,
+        "server_header": False,
+    }
+    if reload:
+        uvicorn.run("api.main:create_app", factory=True, reload=True, **options)
+        return
+    if workers > 1:
+        # Prepared once, here: N processes starting at once must not migrate side by side.
+        if settings.migrate_on_start:
+            from api.bootstrap import prepare_database
+            from api.db import make_engine
+
+            engine = make_engine(settings.database_url)
+            prepare_database(engine, settings)
+            engine.dispose()
+            os.environ["ERHVERV_MIGRATE_ON_START"] = "false"
+        typer.echo(f"serving with {workers} worker processes")
+        uvicorn.run("api.main:create_app", factory=True, workers=workers, **options)
+        return
+    config = uvicorn.Config("api.main:create_app", factory=True, **options)
+    config.load()
+    # The app and the modules it loaded live as long as the process: keep them out of the
+    # garbage collector's generations, so a request's collections scan only its own objects.
+    # Done here, by the process, not by the app: an app in a test process must not freeze
+    # the tests' heap.
+    gc.collect()
+    gc.freeze()
+    uvicorn.Server(config).run()
 
 
 @app.command()
@@ -274,14 +323,30 @@ def push_cases(
     retries: Annotated[
         int, typer.Option(help="New attempts per batch after a network error, 5xx or 429.")
     ] = 5,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="THEIRS=OURS",
+            help="Rename the file's field THEIRS to the contract's OURS: THEIRS=OURS, "
+            "e.g. business=is_business. Repeatable.",
+        ),
+    ] = None,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="A UTF-8 file of such renames, one THEIRS=OURS a line; # comments."
+        ),
+    ] = None,
 ) -> None:
     """Send cases to a running service over HTTP in batches; exit 1 if some were rejected, 2 if
     the push stopped."""
     from api.cases.client import run_push
 
     code = run_push(
-        file, url=url, token=token, source=source, batch_size=batch_size, retries=retries
-    )
+        file, url=url, token=token, source=source, batch_size=batch_size, retries=retries,
+        maps=map_ or [], map_file=map_file,
+    )  # fmt: skip
     raise typer.Exit(code=code)
 
 

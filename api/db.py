@@ -1,6 +1,7 @@
 """Engine, session and the declarative base shared by every domain."""
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,6 +10,7 @@ import psycopg
 from fastapi import Depends, Request
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     DateTime,
     Dialect,
     Engine,
@@ -26,7 +28,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 # Every constraint gets a stable name, so migrations can address it on SQLite and PostgreSQL.
@@ -128,12 +130,27 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+# Methods that only read: their transaction is a plain BEGIN, which on SQLite takes no write
+# lock, so readers run side by side and beside a writer (WAL).
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """One request, one transaction: commit at the end or roll back on any error."""
+    """One request, one transaction: commit at the end or roll back on any error.
+
+    The transaction begins at the session's first statement, not here: by then the caller is
+    known and allowed (api.auth.deps finds it on a read-only session of its own), so a request
+    refused 401 or 403 never takes SQLite's write lock. A request that may write begins as a
+    writing transaction (`begin_for_writing`); a GET, HEAD or OPTIONS reads only, unless its
+    route takes `WritingSessionDep` (an audited export)."""
     factory: sessionmaker[Session] = request.app.state.session_factory
-    with factory() as session:
-        # Every request: a GET writes too, now and then (a token's or a login's last use).
-        begin_for_writing(session)
+    bind = factory.kw.get("bind")
+    # A Connection (the tests') is in its transaction already; an Engine lends connections
+    # that begin with the write lock.
+    writes = request.method not in READ_ONLY_METHODS
+    if writes and isinstance(bind, Engine):
+        bind = bind.execution_options(**{_TAKE_WRITE_LOCK: True})
+    with factory(bind=bind) as session:
         try:
             yield session
             session.commit()
@@ -144,6 +161,42 @@ def get_session(request: Request) -> Iterator[Session]:
 
 # scope="function": commit before the response is sent, so a failed commit is never a 2xx.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def _writing_session(session: SessionDep) -> Session:
+    begin_for_writing(session)
+    return session
+
+
+# For the few reads that write (an export recorded in the audit log): the write lock first.
+WritingSessionDep = Annotated[Session, Depends(_writing_session)]
+
+
+def write_unless_busy(factory: sessionmaker[Session], work: Callable[[Connection], object]) -> bool:
+    """Run `work` in a short transaction of its own and commit, unless that means waiting for
+    another writer: then nothing is written and the answer is False. For bookkeeping a
+    reader may skip (a token's last use), never for data. On a connection of its own held
+    throughout: SQLite's busy timeout is the connection's, and is put back on the same one."""
+    bind = factory.kw["bind"]
+    own = isinstance(bind, Engine)  # else the tests' connection, inside their transaction
+    with bind.connect() if own else nullcontext(bind) as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            waited = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+        else:
+            connection.exec_driver_sql("SET LOCAL lock_timeout = '50ms'")
+        try:
+            with connection.begin_nested():
+                work(connection)
+            if own:
+                connection.commit()
+            return True
+        except OperationalError:  # locked or busy
+            return False
+        finally:
+            if sqlite:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(waited)}")
 
 
 def one_of(session: Session, column: ColumnElement[Any], values: Collection[Any]) -> Any:

@@ -4,8 +4,9 @@ from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Path
+from fastapi import Depends
 
+from api.common import Id, PlanYear
 from api.config import get_settings
 from api.db import SessionDep
 from api.goals import service as goals_service
@@ -19,19 +20,19 @@ def today() -> date:
     return datetime.now(ZoneInfo(get_settings().timezone)).date()
 
 
-def _plan(session: SessionDep, year: Annotated[int, Path(ge=1900, le=2200)]) -> ActionPlan:
+def _plan(session: SessionDep, year: PlanYear) -> ActionPlan:
     return plans_service.get_plan(session, year)
 
 
-def _initiative(session: SessionDep, initiative_id: int) -> Initiative:
+def _initiative(session: SessionDep, initiative_id: Id) -> Initiative:
     return plans_service.get_initiative(session, initiative_id)
 
 
-def _goal(session: SessionDep, goal_id: int) -> Goal:
+def _goal(session: SessionDep, goal_id: Id) -> Goal:
     return goals_service.get_goal(session, goal_id)
 
 
-def _measurement(session: SessionDep, measurement_id: int) -> Measurement:
+def _measurement(session: SessionDep, measurement_id: Id) -> Measurement:
     return goals_service.get_measurement(session, measurement_id)
 
 

@@ -56,14 +56,14 @@ class MeasurementSource(StrEnum):
     import_ = "import"
 
 
-def db_enum(enum: type[StrEnum], name: str) -> Enum:
+def db_enum(enum: type[StrEnum], name: str, length: int = 20) -> Enum:
     """A portable enum column: a VARCHAR with a named CHECK constraint."""
     return Enum(
         enum,
         name=name,
         native_enum=False,
         create_constraint=True,
-        length=20,
+        length=length,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )

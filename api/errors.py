@@ -25,10 +25,17 @@ class DomainError(Exception):
     slug = "bad-request"
     title = "Bad request"
 
-    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        self.headers = headers
 
 
 class NotFoundError(DomainError):
@@ -54,6 +61,10 @@ class PreconditionFailedError(DomainError):
 
 class PayloadTooLargeError(DomainError):
     status, slug, title = 413, "payload-too-large", "Payload too large"
+
+
+class TooManyRequestsError(DomainError):
+    status, slug, title = 429, "too-many-requests", "Too many requests"
 
 
 class PreconditionRequiredError(DomainError):
@@ -108,7 +119,9 @@ _STATUS_SLUGS = {
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return problem(exc.status, exc.slug, exc.title, exc.detail, errors=exc.errors)
+        return problem(
+            exc.status, exc.slug, exc.title, exc.detail, errors=exc.errors, headers=exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -120,6 +133,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug, title = _STATUS_SLUGS.get(exc.status_code, ("error", "Error"))
         detail = exc.detail if isinstance(exc.detail, str) else title
+        if exc.status_code == 413 and detail == "Content Too Large":  # Starlette's body limit
+            detail = "Forespørgslen er større end dette endpoint modtager; send mindre ad gangen."
         return problem(exc.status_code, slug, title, detail, headers=exc.headers)
 
     @app.exception_handler(StaleDataError)
@@ -133,9 +148,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
-        # Services check uniqueness first; this is the race they cannot see.
+        # Services check uniqueness first; this is the race they cannot see. Sent again, the
+        # request meets the row the other one wrote and gets its proper answer.
         logger.warning("integrity error: %s", exc.orig)
-        return problem(409, "conflict", "Conflict", "The change conflicts with existing data.")
+        return problem(
+            409,
+            "conflict",
+            "Conflict",
+            "Ændringen støder sammen med en anden, der blev gemt samtidig; intet er gemt. "
+            "Prøv igen om lidt.",
+            headers=RETRY_SOON,
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -144,9 +167,19 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
+        if write_conflict(exc):
+            logger.warning("write conflict: %s", exc.orig)
+            return problem(
+                409,
+                "conflict",
+                "Conflict",
+                "En anden ændring af de samme data blev gemt samtidig; intet er gemt. "
+                "Prøv igen om lidt.",
+                headers=RETRY_SOON,
+            )
         if not database_busy(exc):
             return await _unexpected(request, exc)
-        logger.warning("database busy: %s", exc.orig)
+        logger.warning("database busy: %s", exc.orig, exc_info=exc)
         return problem(
             503,
             "database-busy",
@@ -154,6 +187,18 @@ def install_error_handlers(app: FastAPI) -> None:
             "The database is busy with other changes; nothing was applied. Try again shortly.",
             headers={"Retry-After": "1"},
         )
+
+
+# A conflict with a concurrent write is over in a moment: the client may simply send again.
+RETRY_SOON = {"Retry-After": "1"}
+
+# PostgreSQL: serialization failure, deadlock, lock not available (SQLSTATE).
+_PG_WRITE_CONFLICTS = {"40001", "40P01", "55P03"}
+
+
+def write_conflict(exc: OperationalError) -> bool:
+    """PostgreSQL gave this transaction up for a concurrent one's sake."""
+    return getattr(exc.orig, "sqlstate", None) in _PG_WRITE_CONFLICTS
 
 
 # SQLite's primary result codes for another connection holding the lock beyond busy_timeout.

@@ -1,28 +1,33 @@
 """create_app(settings): the only place routers are mounted."""
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
+from api.auth.rate_limit import TokenLimiter
 from api.auth.router import router as auth_router
-from api.body_limit import ProblemForTooLargeMiddleware
+from api.body_limit import BodyLimitMiddleware
 from api.bootstrap import prepare_database
 from api.cases.router import router as cases_router
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
+from api.docs import add_docs
 from api.errors import document_problems, install_error_handlers, problem
 from api.events.calendar_router import router as calendar_router
 from api.events.gdpr_router import router as gdpr_router
 from api.events.io_router import router as events_io_router
 from api.events.router import router as events_router
+from api.events.series_router import router as event_series_router
 from api.goals.router import router as goals_router
 from api.grants.router import router as grants_router
 from api.plans.router import router as plans_router
+from api.read_cache import ReadCache
 from api.reports.router import router as reports_router
 from api.security_headers import SecurityHeadersMiddleware
 from api.surveys.router import router as surveys_router
@@ -37,10 +42,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             prepare_database(app.state.engine, settings)
-        # Everything loaded so far lives as long as the process: keep it out of the garbage
-        # collector's generations, so a request's collections scan only its own objects.
-        gc.collect()
-        gc.freeze()
         yield
         app.state.engine.dispose()
 
@@ -50,6 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="The action plan of Erhverv Lejre, the data its goals are measured on, "
         "and progress computed live.",
         lifespan=lifespan,
+        # Served by add_docs from local files, not from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = make_engine(
@@ -58,16 +62,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
     )
     app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.read_cache = ReadCache()
+    app.state.token_limiter = TokenLimiter()
     install_error_handlers(app)
     document_problems(app)
-    app.add_middleware(ProblemForTooLargeMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_upload_body_bytes=settings.max_upload_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.https)
 
-    api = APIRouter(prefix=API_PREFIX)
+    # Every endpoint's body limit; those that take a file declare a larger one of their own.
+    api = APIRouter(prefix=API_PREFIX, max_body_size=settings.max_json_body_bytes)
     api.include_router(auth_router)
     api.include_router(plans_router)
     api.include_router(goals_router)
     api.include_router(events_router)
+    api.include_router(event_series_router)
     api.include_router(events_io_router)
     api.include_router(gdpr_router)
     api.include_router(calendar_router)
@@ -76,8 +84,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(reports_router)
     api.include_router(surveys_router)
     app.include_router(api)
+    add_docs(app)
     _add_health(app)
     _add_frontend(app, settings)
+    _add_method_not_allowed(app)
     return app
 
 
@@ -106,13 +116,17 @@ def _add_frontend(app: FastAPI, settings: Settings) -> None:
     """Serve the built SPA at /; API paths never fall through to it."""
     dist = settings.frontend_dir
 
-    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
-    def spa(path: str) -> FileResponse:
+    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False, name=SPA)
+    def spa(path: str, request: Request) -> FileResponse:
         if path == "api" or path.startswith(("api/", "docs", "openapi", "redoc")):
+            if allowed_methods(app, request):  # a POST-only API path, not an unknown one
+                raise StarletteHTTPException(405)
             raise StarletteHTTPException(404, f"No route /{path}.")
+        if "\x00" in path:  # no file, and no page of the app, has a NUL in its name
+            raise StarletteHTTPException(404, "Ingen side har det navn.")
         root = dist.resolve()
-        candidate = (root / path).resolve()
-        if path and candidate.is_file() and candidate.is_relative_to(root):
+        if path and _is_file_within(root, path):
+            candidate = (root / path).resolve()
             # Vite names the built assets by their content: they never change under a name.
             immutable = path.startswith("assets/")
             return FileResponse(candidate, headers=IMMUTABLE if immutable else REVALIDATE)
@@ -120,3 +134,43 @@ def _add_frontend(app: FastAPI, settings: Settings) -> None:
         if not index.is_file():
             raise StarletteHTTPException(404, "The web app is not built; the API is at /docs.")
         return FileResponse(index, headers=REVALIDATE)  # a new release is seen at once
+
+
+def _is_file_within(root: Path, path: str) -> bool:
+    """Whether `path` names a built file; a name the file system refuses (too long) names none."""
+    try:
+        candidate = (root / path).resolve()
+        return candidate.is_file() and candidate.is_relative_to(root)
+    except (OSError, ValueError):
+        return False
+
+
+SPA = "spa"
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method some route answers on this path (the SPA's GET aside on API paths)."""
+    api_path = request.url.path.startswith(API_PREFIX)
+    allowed = []
+    for method in METHODS:
+        scope = {**request.scope, "method": method}
+        for route in app.router.routes:
+            if api_path and getattr(route, "name", None) == SPA:
+                continue
+            if route.matches(scope)[0] == Match.FULL:
+                allowed.append(method)
+                break
+    return allowed
+
+
+def _add_method_not_allowed(app: FastAPI) -> None:
+    """A 405 names every method of the path in Allow: Starlette names only the first route's."""
+
+    @app.exception_handler(405)
+    async def _method_not_allowed(request: Request, _: Exception) -> JSONResponse:
+        allow = ", ".join(allowed_methods(app, request))
+        detail = f"Metoden {request.method} kan ikke bruges på {request.url.path}; brug {allow}."
+        return problem(
+            405, "method-not-allowed", "Method not allowed", detail, headers={"Allow": allow}
+        )

@@ -19,6 +19,8 @@ from typing import IO, Any, Literal
 
 from openpyxl import load_workbook
 
+from api.common import strip_controls
+
 DEFAULT_MAX_UNCOMPRESSED = 50 * 1024 * 1024
 _HEAD_BYTES = 8192  # enough of the start to tell the format
 _CHUNK_BYTES = 1024 * 1024  # what the encoding check reads at a time
@@ -223,7 +225,7 @@ def _csv_records(lines: Iterable[str], delimiter: str) -> RawRows:
     try:
         # A record is one spreadsheet row even when a quoted cell spans several lines.
         for number, record in enumerate(reader, start=1):
-            yield number, [cell.strip() for cell in record]
+            yield number, [strip_controls(cell).strip() for cell in record]
     except csv.Error as exc:
         raise TabularError(f"Row {reader.line_num}: the CSV is malformed ({exc}).") from None
 
@@ -292,7 +294,7 @@ def cell_text(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return strip_controls(str(value)).strip()  # no person typed a NUL or a bell
 
 
 # ------------------------------------------------------------------------------- headers

@@ -65,8 +65,16 @@ from api.config import DEFAULT_PLAN_FILE
 from api.db import UTCDateTime, make_engine
 from api.events.calendar import plan_calendar
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
-from api.events.metrics import period_bounds
-from api.events.models import Company, Event, Person, Registration, event_initiatives
+from api.events.metric_rows import period_bounds
+from api.events.models import (
+    Company,
+    Event,
+    EventSeries,
+    Person,
+    Registration,
+    event_initiatives,
+)
+from api.events.series import series_key
 from api.goals.models import Goal
 from api.goals.registry import MetricRequest, get_metric, parse_params
 from api.migrate import upgrade
@@ -112,11 +120,11 @@ PARTICIPANT_PARAMS: list[dict[str, Any]] = [
     {},
     {"kind": "theme_meeting"},
     {"kind": "conference"},
-    {"series": "Klimaugen 2026"},
-    {"series": "Morgenmøder"},
+    {"series": "klimaugen-2026"},
+    {"series": "morgenmoeder"},
     {"initiative": "3.2"},
     {"kind": "workshop", "initiative": "1.3"},
-    {"kind": "development_course", "series": "OneDay"},
+    {"kind": "development_course", "series": "oneday"},
     {"kind": "fair"},
     {"initiative": "2.4"},
 ]
@@ -126,12 +134,12 @@ HELD_PARAMS: list[dict[str, Any]] = [
      "max_participants": 15},
     {"min_participants": 50},
     {"kind": "workshop", "min_participants": 15},
-    {"series": "Klimaugen 2026", "min_participants": 20},
+    {"series": "klimaugen-2026", "min_participants": 20},
     {"kind": "network_meeting", "initiative": "2.3"},
     {"kind": "development_course", "initiative": "2.6"},
     {"kind": "entrepreneur_event", "max_participants": 20},
     {"kind": "conference", "min_participants": 30},
-    {"series": "Morgenmøder", "min_participants": 10},
+    {"series": "morgenmoeder", "min_participants": 10},
 ]  # fmt: skip
 
 
@@ -181,6 +189,24 @@ def events_per_year(total: int) -> dict[int, int]:
     return dict(zip(YEARS, sizes, strict=True))
 
 
+def series_names() -> list[str]:
+    """Every series `_series` can give."""
+    yearly = [f"{week} {year}" for year in YEARS for week in ("Klimaugen", "Iværksætteruge 46")]
+    return [*yearly, "Morgenmøder", "OneDay", "Raketvækst"]
+
+
+def insert_series(session: Session) -> dict[str, int]:
+    """The series records by name: the plan's own where it has the name, the others new."""
+    ids = dict(session.execute(select(EventSeries.name, EventSeries.id)).all())
+    for name in series_names():
+        if name not in ids:
+            series = EventSeries(key=series_key(name), name=name)
+            session.add(series)
+            session.flush()
+            ids[name] = series.id
+    return ids
+
+
 def _series(rng: random.Random, kind: EventKind, year: int) -> str | None:
     """A series for some events: yearly weeks, a standing meeting, the two course brands."""
     if kind in (EventKind.workshop, EventKind.theme_meeting) and rng.random() < 0.1:
@@ -194,7 +220,9 @@ def _series(rng: random.Random, kind: EventKind, year: int) -> str | None:
     return None
 
 
-def event_row(rng: random.Random, year: int, company_ids: Sequence[int]) -> dict[str, Any]:
+def event_row(
+    rng: random.Random, year: int, company_ids: Sequence[int], series_ids: dict[str, int]
+) -> dict[str, Any]:
     """One event of `year`, its counts at the door as staff would record them."""
     kind = _pick(rng, KINDS)
     status = _pick(rng, EVENT_STATUSES)
@@ -210,7 +238,7 @@ def event_row(rng: random.Random, year: int, company_ids: Sequence[int]) -> dict
         "ends_at": starts + timedelta(hours=rng.choice((1, 2, 3))),
         "location": rng.choice(("Lejre Rådhus", "Hvalsø Bibliotek", "Kirke Hyllinge", None)),
         "status": status,
-        "series": _series(rng, kind, year),
+        "series_id": series_ids.get(_series(rng, kind, year) or ""),
         "headcount": rng.randint(5, 80) if held and rng.random() < 0.5 else None,
         "headcount_companies": rng.randint(0, 40)
         if held and kind is EventKind.fair and rng.random() < 0.7
@@ -260,8 +288,9 @@ def insert_events(
 ) -> tuple[list[int], list[EventStatus]]:
     """The events with their initiatives (of the 2026 plan); their ids and statuses."""
     company_ids = session.scalars(select(Company.id)).all()
+    series_ids = insert_series(session)
     rows = [
-        event_row(rng, year, company_ids)
+        event_row(rng, year, company_ids, series_ids)
         for year, count in events_per_year(settings.events).items()
         for _ in range(count)
     ]
@@ -343,13 +372,14 @@ def _greatest(dialect: str) -> str:
 def calendar_sql(dialect: str) -> TextualSelect:
     """The year's events with participants and initiative numbers, as the wheel shows them."""
     sql = f"""
-SELECT e.id, e.title, e.kind, e.status, e.starts_at, e.ends_at, e.tentative, e.series,
-       e.location,
+SELECT e.id, e.title, e.kind, e.status, e.starts_at, e.ends_at, e.tentative, e.series_id,
+       s.name AS series, e.location,
        {_greatest(dialect)}((SELECT COUNT(*) FROM registrations AS r
                              WHERE r.event_id = e.id AND r.status = 'attended'),
                             COALESCE(e.headcount, 0)) AS participants,
        t.number AS track_number, i.number AS initiative_number
 FROM events AS e
+LEFT JOIN event_series AS s ON s.id = e.series_id
 LEFT JOIN event_initiatives AS ei ON ei.event_id = e.id
 LEFT JOIN initiatives AS i ON i.id = ei.initiative_id
 LEFT JOIN tracks AS t ON t.id = i.track_id
@@ -378,7 +408,9 @@ def _filter_sql(goal_id: int, params: dict[str, Any], bind: dict[str, Any], n: i
         conditions.append(f"ev.kind = :kind_{n}")
     if "series" in params:
         bind[f"series_{n}"] = params["series"]
-        conditions.append(f"ev.series = :series_{n}")
+        conditions.append(
+            f"ev.series_id = (SELECT s.id FROM event_series AS s WHERE s.key = :series_{n})"
+        )
     if "initiative" in params:
         bind[f"goal_{n}"] = goal_id
         bind[f"track_{n}"], bind[f"number_{n}"] = (int(p) for p in params["initiative"].split("."))
@@ -418,7 +450,7 @@ def metric_sql(
     ]
     sql = f"""
 SELECT ev.year, {", ".join(columns)}
-FROM (SELECT CASE {" ".join(whens)} END AS year, e.id, e.kind, e.series,
+FROM (SELECT CASE {" ".join(whens)} END AS year, e.id, e.kind, e.series_id,
              {_greatest(dialect)}(COUNT(r.id), COALESCE(e.headcount, 0)) AS participants
       FROM events AS e
       LEFT JOIN registrations AS r ON r.event_id = e.id AND r.status = 'attended'

@@ -69,7 +69,7 @@ from api.danish import local_day_start
 from api.db import UTCDateTime, make_engine
 from api.enums import GoalKind, MilestoneState, Unit
 from api.events.enums import EventKind, EventStatus
-from api.events.models import Event
+from api.events.models import Event, EventSeries
 from api.goals.models import Goal, GoalComment, Measurement, MilestoneNote
 from api.goals.progress import plan_progress
 from api.goals.schemas import Baseline, TargetSpec
@@ -83,6 +83,7 @@ from api.plans.plan_file import (
     ObjectiveIn,
     PlanFile,
     PlanIn,
+    PlanSeriesIn,
     StrategyIn,
     TrackIn,
 )
@@ -122,7 +123,7 @@ class GoalSpec:
     measurable: bool
     unit: Unit | None
     scale: float  # the size of a year's value
-    series: str | None = None  # set: the goal counts held events of this series
+    series: str | None = None  # set: the goal counts held events of this series (its key)
     phasing: str | None = None  # None, "due_on" or "profile"
 
 
@@ -221,7 +222,7 @@ def goal_spec(index: int, rng: random.Random) -> GoalSpec:
         Unit.percent: round(rng.uniform(10, 90), 1),
     }[unit]
     if unit is Unit.count and index % EVENT_GOAL_EVERY == 0:
-        series = f"Serie {index % SERIES + 1}"
+        series = f"serie-{index % SERIES + 1}"
         return GoalSpec(key, True, unit, float(EVENTS_PER_SERIES), series=series)
     phasing = None
     if unit is not Unit.percent:
@@ -276,6 +277,9 @@ def plan_file(year: int, specs: list[GoalSpec], initiatives: int) -> PlanFile:
         plan=PlanIn(
             year=year,
             title=f"Handlingsplan for {year}",
+            series=[
+                PlanSeriesIn(key=f"serie-{s}", name=f"Serie {s}") for s in range(1, SERIES + 1)
+            ],
             initiatives=[
                 InitiativeIn(
                     track=index % TRACKS + 1,
@@ -334,7 +338,7 @@ def note_rows(goal_id: int, year: int) -> list[dict[str, Any]]:
     ]
 
 
-def event_rows(year: int) -> list[dict[str, Any]]:
+def event_rows(year: int, series_ids: dict[str, int]) -> list[dict[str, Any]]:
     """Each series' calendar for the year: held events first, then the planned ones."""
     rows = []
     for s in range(1, SERIES + 1):
@@ -348,7 +352,7 @@ def event_rows(year: int) -> list[dict[str, Any]]:
                     "starts_at": starts,
                     "ends_at": starts + timedelta(hours=2),
                     "status": EventStatus.held if k < HELD_EVENTS else EventStatus.planned,
-                    "series": f"Serie {s}",
+                    "series_id": series_ids[f"serie-{s}"],
                     "capacity": 30,
                     "mayor_present": False,
                     "tentative": False,
@@ -388,7 +392,8 @@ def build_plan(engine: Engine, settings: Settings, year: int, goals: int, seed: 
             session.execute(insert(Measurement), measurements)
         if notes:
             session.execute(insert(MilestoneNote), notes)
-        session.execute(insert(Event), event_rows(year))
+        series_ids = dict(session.execute(select(EventSeries.key, EventSeries.id)).all())
+        session.execute(insert(Event), event_rows(year, series_ids))
         session.execute(insert(GoalComment), comment_rows(sorted(ids.values()), year))
         session.commit()
     return BuiltPlan(
@@ -497,17 +502,18 @@ ARMS: dict[str, tuple[str, dict[str, str]]] = {
     # metric counts for the event goals (held, or planned, ended and attended; demo never).
     "held": (
         "(SELECT CASE WHEN e.starts_at < :year_1 THEN 0 WHEN e.starts_at < :year_2 THEN 1 "
-        "ELSE 2 END AS period, e.series FROM events AS e "
+        "ELSE 2 END AS period, e.series_id FROM events AS e "
         "WHERE e.starts_at >= :year_0 AND e.starts_at < :evaluated_end AND e.is_demo = false "
         "AND (e.status = 'held' OR (e.status = 'planned' AND e.ends_at < :evaluated_end AND "
         "EXISTS (SELECT 1 FROM registrations AS r WHERE r.event_id = e.id "
-        "AND r.status = 'attended')))) AS h GROUP BY h.period, h.series",
-        {"int_1": "h.period", "txt_1": "h.series", "int_2": "COUNT(*)"},
+        "AND r.status = 'attended')))) AS h GROUP BY h.period, h.series_id",
+        {"int_1": "h.period", "id": "h.series_id", "int_2": "COUNT(*)"},
     ),
     # The plan year's calendar as it stood at the evaluation date, with the events'
     # initiatives: the planned activities behind the event goals' trajectories.
     "calendar": (
-        "events AS e LEFT JOIN event_initiatives AS ei ON ei.event_id = e.id "
+        "events AS e LEFT JOIN event_series AS es ON es.id = e.series_id "
+        "LEFT JOIN event_initiatives AS ei ON ei.event_id = e.id "
         "LEFT JOIN initiatives AS i ON i.id = ei.initiative_id "
         "LEFT JOIN tracks AS t ON t.id = i.track_id "
         "WHERE e.status <> 'cancelled' AND e.is_demo = false AND e.starts_at >= :year_2 "
@@ -520,7 +526,7 @@ ARMS: dict[str, tuple[str, dict[str, str]]] = {
             "num": "e.expected_participants",
             "num_2": "e.capacity",
             "txt_1": "e.kind",
-            "txt_2": "e.series",
+            "txt_2": "es.key",
             "txt_3": "CAST(e.ends_at AS VARCHAR)",
             "txt_4": "CAST(e.mayor_present AS VARCHAR)",
         },

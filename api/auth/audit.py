@@ -2,7 +2,8 @@
 
 A listener on every Session writes one row per changed record, with the actor the request put
 in `session.info["actor"]`; a rolled-back change takes its audit rows with it. Actions that change
-no row (a person's data exported, a person erased) are written with `record`.
+no row (a person's data exported, a person erased) are written with `record`, and logins,
+failed logins, lock-outs and logouts with `record_login_event`.
 """
 
 from datetime import date, datetime
@@ -14,7 +15,7 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 from api.auth.models import AuditEntry, LoginFailure, UserSession
-from api.auth.permissions import SYSTEM, Actor
+from api.auth.permissions import SYSTEM, Actor, ActorKind
 from api.db import utcnow
 
 NOT_AUDITED = (AuditEntry, UserSession, LoginFailure)
@@ -45,6 +46,26 @@ def record(
         entity_id=entity_id,
         action=action,
         changes=_plain(changes or {}),
+    )
+    session.add(entry)
+    return entry
+
+
+def record_login_event(
+    session: Session, action: str, email: str, address: str, user_id: int | None
+) -> AuditEntry:
+    """A login, failed login, lock-out or logout, under entity `logins` and the account's
+    e-mail, by whoever it was: the user when known, else the e-mail as typed."""
+    email = email.strip().lower()[:100]
+    entry = AuditEntry(
+        at=utcnow(),
+        actor_kind=ActorKind.user,
+        actor_id=user_id,
+        actor_name=email,
+        entity="logins",
+        entity_id=email,
+        action=action,
+        changes={"address": address},
     )
     session.add(entry)
     return entry

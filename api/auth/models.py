@@ -29,6 +29,7 @@ class UserSession(Base):
     """A login; the cookie holds a random token, the database only its SHA-256."""
 
     __tablename__ = "user_sessions"
+    __bookkeeping__ = True  # changes no figure (api.data_version)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -43,6 +44,7 @@ class UserSession(Base):
 
 class ApiToken(Base, Timestamped):
     __tablename__ = "api_tokens"
+    __bookkeeping__ = True  # changes no figure (api.data_version)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -53,12 +55,15 @@ class ApiToken(Base, Timestamped):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Its own limit of requests a minute; none: ERHVERV_TOKEN_REQUESTS_PER_MINUTE.
+    requests_per_minute: Mapped[int | None]
 
 
 class LoginFailure(Base):
     """One failed login, counted per account and per client address for throttling."""
 
     __tablename__ = "login_failures"
+    __bookkeeping__ = True  # changes no figure (api.data_version)
     __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +73,7 @@ class LoginFailure(Base):
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
+    __bookkeeping__ = True  # changes no figure (api.data_version)
     __table_args__ = (Index("ix_audit_entries_entity", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,6 +82,7 @@ class AuditEntry(Base):
     actor_id: Mapped[int | None]
     actor_name: Mapped[str] = mapped_column(String(200))
     entity: Mapped[str] = mapped_column(String(100))
-    entity_id: Mapped[str] = mapped_column(String(100))
+    # A case is audited by its key, source/external_id: up to 50 + 1 + 100 characters.
+    entity_id: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(40))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -46,6 +46,12 @@ class Actor:
     role: Role | None = None
     # Set for cookie sessions: unsafe requests must echo it in X-CSRF-Token.
     csrf_token: str | None = field(default=None, repr=False)
+    # The login session's row, and whether its (or the token's) last use is due to be written:
+    # written only once the request is allowed, so a refused one writes nothing.
+    session_id: int | None = field(default=None, repr=False, compare=False)
+    touch_due: bool = field(default=False, repr=False, compare=False)
+    # A token's own limit of requests a minute, where it has one.
+    requests_per_minute: int | None = field(default=None, repr=False, compare=False)
 
     def can(self, scope: Scope) -> bool:
         return scope in self.scopes
@@ -53,6 +59,26 @@ class Actor:
     @property
     def label(self) -> str:
         return f"{self.kind.value}:{self.id}" if self.id is not None else self.kind.value
+
+
+# What each scope allows, in the words a user reads in an error message.
+SCOPE_WORDS: dict[Scope, str] = {
+    Scope.read: "læse planen og dens tal",
+    Scope.personal_read: "se personoplysninger",
+    Scope.write: "ændre data",
+    Scope.grants_write: "indlæse tilskud",
+    Scope.cases_write: "indberette sager",
+    Scope.admin: "administrere brugere, API-nøgler og auditloggen",
+}
+ROLE_WORDS: dict[Role, str] = {
+    Role.viewer: "en læser",
+    Role.editor: "en redaktør",
+    Role.admin: "en administrator",
+}
+
+
+def describe_scope(scope: Scope) -> str:
+    return f"»{SCOPE_WORDS[scope]}« ({scope.value})"
 
 
 SYSTEM = Actor(ActorKind.system, None, "system", frozenset(Scope))

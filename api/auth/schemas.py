@@ -3,16 +3,14 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field
 
 from api.auth.permissions import ActorKind, Role, Scope
 from api.auth.secrets import MIN_PASSWORD_LENGTH
-from api.common import Schema
+from api.common import RequestBody, Schema
 
 
-class LoginRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LoginRequest(RequestBody):
     email: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=1000)
 
@@ -29,9 +27,7 @@ class Me(BaseModel):
     )
 
 
-class PasswordChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PasswordChange(RequestBody):
     current_password: str = Field(min_length=1, max_length=1000)
     new_password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1000)
 
@@ -46,9 +42,7 @@ class UserRead(Schema):
     updated_at: datetime
 
 
-class UserCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class UserCreate(RequestBody):
     email: EmailStr
     name: str = Field(min_length=1, max_length=200)
     role: Role
@@ -64,9 +58,7 @@ class UserCreated(UserRead):
     password: str | None = Field(description="The generated password, shown this once.")
 
 
-class UserUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class UserUpdate(RequestBody):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     role: Role | None = None
     is_active: bool | None = Field(default=None, description="false also ends its sessions.")
@@ -82,15 +74,25 @@ class TokenRead(Schema):
     expires_at: datetime | None
     revoked_at: datetime | None
     last_used_at: datetime | None
+    requests_per_minute: int | None = Field(description="Its own limit; null: the default.")
 
 
-class TokenCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TokenCreate(RequestBody):
     name: str = Field(min_length=1, max_length=200)
     scopes: list[Scope] = Field(min_length=1)
     expires_in_days: int | None = Field(
-        default=365, ge=1, le=3650, description="null: never expires (not recommended)."
+        default=None,
+        ge=1,
+        description="Lifetime in days. Left out or null: the longest allowed "
+        "(ERHVERV_TOKEN_MAX_DAYS, default 365); longer than that is refused (422). "
+        "Every token expires.",
+    )
+    requests_per_minute: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="The most requests a minute; left out or null: the service's default "
+        "(ERHVERV_TOKEN_REQUESTS_PER_MINUTE, 600). More are answered 429 with Retry-After.",
     )
 
 

@@ -4,11 +4,19 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Connection, Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.auth.models import ApiToken, AuditEntry, LoginFailure, User, UserSession
-from api.auth.permissions import ROLE_SCOPES, TOKEN_SCOPES, Actor, ActorKind, Role, Scope
+from api.auth.permissions import (
+    ROLE_SCOPES,
+    TOKEN_SCOPES,
+    Actor,
+    ActorKind,
+    Role,
+    Scope,
+    describe_scope,
+)
 from api.auth.schemas import TokenCreate, UserCreate, UserUpdate
 from api.auth.secrets import (
     digest,
@@ -26,6 +34,7 @@ from api.errors import ConflictError, InvalidInputError, NotFoundError
 TOUCH_INTERVAL = timedelta(seconds=60)
 TOKEN_PREFIX = "erh_"
 PREFIX_BYTES = 4
+DEFAULT_TOKEN_MAX_DAYS = 365
 
 
 def normalise_email(email: str) -> str:
@@ -75,59 +84,100 @@ def update_user(session: Session, user: User, data: UserUpdate) -> User:
     return user
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> bool:
-    if not verify_password(user.password_hash, current):
-        return False
+def set_password(session: Session, user: User, new: str) -> None:
+    """A new password (the caller has checked the current one); ends all the user's logins."""
     user.password_hash = hash_password(new)
     end_sessions(session, user.id)
     session.flush()
-    return True
 
 
 @dataclass(frozen=True)
-class Throttle:
-    retry_after: int  # seconds
+class LoginCheck:
+    """What a login (or password change) attempt meets before its password is checked."""
+
+    retry_after: int | None = None  # this account from this address, or this address: 429
+    slow: bool = False  # the account has many failures from all addresses: answer slowly
 
 
-def _failure_keys(email: str, client: str) -> list[str]:
-    return [f"email:{normalise_email(email)}", f"ip:{client}"]
+def _pair_key(email: str, client: str) -> str:
+    # Hashed: an e-mail (254) and an address together may not fit the column.
+    return "pair:" + digest(f"{normalise_email(email)}|{client}")
 
 
-def check_throttle(
-    session: Session, settings: Settings, email: str, client: str
-) -> Throttle | None:
-    """Too many recent failures for this account or this address: wait until one ages out."""
+def _account_key(email: str) -> str:
+    return f"email:{normalise_email(email)[:290]}"
+
+
+def _address_key(client: str) -> str:
+    return f"ip:{client}"
+
+
+def _recent_failures(session: Session, key: str, since: datetime) -> tuple[int, datetime | None]:
+    count, oldest = session.execute(
+        select(func.count(LoginFailure.id), func.min(LoginFailure.at)).where(
+            LoginFailure.key == key, LoginFailure.at >= since
+        )
+    ).one()
+    return count, oldest
+
+
+def check_login(session: Session, settings: Settings, email: str, client: str) -> LoginCheck:
+    """Read only. The pair (account, address) is locked out after `login_max_failures`, the
+    address after `login_max_failures_per_address` for any accounts; the account itself is
+    only slowed, so nobody can lock its owner out by failing on purpose from elsewhere."""
     window = timedelta(minutes=settings.login_window_minutes)
     since = utcnow() - window
-    for key in _failure_keys(email, client):
-        count, oldest = session.execute(
-            select(func.count(LoginFailure.id), func.min(LoginFailure.at)).where(
-                LoginFailure.key == key, LoginFailure.at >= since
-            )
-        ).one()
-        if count >= settings.login_max_failures and oldest is not None:
-            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=utcnow().tzinfo)
+    limits = (
+        (_pair_key(email, client), settings.login_max_failures),
+        (_address_key(client), settings.login_max_failures_per_address),
+    )
+    for key, limit in limits:
+        count, oldest = _recent_failures(session, key, since)
+        if count >= limit and oldest is not None:
             wait = (oldest + window - utcnow()).total_seconds()
-            return Throttle(max(1, int(wait) + 1))
-    return None
+            return LoginCheck(retry_after=max(1, int(wait) + 1))
+    count, _ = _recent_failures(session, _account_key(email), since)
+    return LoginCheck(slow=count >= settings.login_max_failures)
 
 
-def authenticate_password(session: Session, email: str, password: str, client: str) -> User | None:
-    """The active user with this e-mail and password, or None (and the failure is counted)."""
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Argon2, deliberately slow: call it outside any transaction. An unknown user costs the
+    same time as a wrong password."""
     ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.is_active:
-        session.add_all(LoginFailure(key=key) for key in _failure_keys(email, client))
-        session.flush()
-        return None
-    session.execute(delete(LoginFailure).where(LoginFailure.key == _failure_keys(email, "")[0]))
-    return user
+    return user is not None and ok and user.is_active
+
+
+def record_failure(session: Session, settings: Settings, email: str, client: str) -> bool:
+    """Count a failed login for the pair, the account and the address; True when it is the
+    one that locks the pair out."""
+    keys = (_pair_key(email, client), _account_key(email), _address_key(client))
+    session.add_all(LoginFailure(key=key, at=utcnow()) for key in keys)
+    session.flush()
+    since = utcnow() - timedelta(minutes=settings.login_window_minutes)
+    count, _ = _recent_failures(session, keys[0], since)
+    return count == settings.login_max_failures
+
+
+def forget_failures(session: Session, email: str, client: str) -> None:
+    """A success clears this pair's count; the account's ages out (an attack may go on)."""
+    session.execute(delete(LoginFailure).where(LoginFailure.key == _pair_key(email, client)))
 
 
 def start_session(session: Session, settings: Settings, user: User) -> tuple[str, str]:
     """A new login session: returns the cookie token and the CSRF token."""
     token, csrf = new_token(), new_token()
     now = utcnow()
+    # Requests never delete a login that has run out (a refused one writes nothing): here.
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    session.execute(
+        delete(UserSession).where(
+            or_(UserSession.expires_at <= now, UserSession.last_seen_at <= now - idle)
+        )
+    )
     session.add(
         UserSession(
             token_hash=digest(token),
@@ -143,6 +193,7 @@ def start_session(session: Session, settings: Settings, user: User) -> tuple[str
 
 
 def resolve_session(session: Session, settings: Settings, token: str) -> Actor | None:
+    """The user of a login session, or None; reads only (see `touch`)."""
     row = session.execute(
         select(UserSession, User)
         .join(User, User.id == UserSession.user_id)
@@ -158,11 +209,7 @@ def resolve_session(session: Session, settings: Settings, token: str) -> Actor |
         or now >= user_session.expires_at
         or now >= user_session.last_seen_at + idle
     ):
-        session.delete(user_session)
-        session.flush()
         return None
-    if now - user_session.last_seen_at >= TOUCH_INTERVAL:
-        user_session.last_seen_at = now
     return Actor(
         ActorKind.user,
         user.id,
@@ -170,7 +217,20 @@ def resolve_session(session: Session, settings: Settings, token: str) -> Actor |
         ROLE_SCOPES[user.role],
         user.role,
         csrf_token=user_session.csrf_token,
+        session_id=user_session.id,
+        touch_due=now - user_session.last_seen_at >= TOUCH_INTERVAL,
     )
+
+
+def touch(session: Session | Connection, actor: Actor) -> None:
+    """Write the last use of the actor's login session or token; once the request is allowed."""
+    now = utcnow()
+    if actor.kind is ActorKind.user and actor.session_id is not None:
+        statement = update(UserSession).where(UserSession.id == actor.session_id)
+        session.execute(statement.values(last_seen_at=now))
+    elif actor.kind is ActorKind.token and actor.id is not None:
+        statement = update(ApiToken).where(ApiToken.id == actor.id)
+        session.execute(statement.values(last_used_at=now))
 
 
 def end_session(session: Session, token: str) -> None:
@@ -192,17 +252,31 @@ def get_token(session: Session, token_id: int) -> ApiToken:
     return token
 
 
-def create_token(session: Session, data: TokenCreate, created_by: str) -> tuple[ApiToken, str]:
-    """A new machine token: returns the row and the token, which is shown only this once."""
+def create_token(
+    session: Session,
+    data: TokenCreate,
+    created_by: str,
+    max_days: int = DEFAULT_TOKEN_MAX_DAYS,
+) -> tuple[ApiToken, str]:
+    """A new machine token: returns the row and the token, which is shown only this once.
+    Every token expires: without a lifetime it gets `max_days`; a longer one is refused."""
     refused = sorted(set(data.scopes) - TOKEN_SCOPES)
     if refused:
+        words = ", ".join(describe_scope(scope) for scope in refused)
         raise InvalidInputError(
-            f"A token cannot have the scopes {refused}.",
-            errors=[{"field": "scopes", "message": f"not for tokens: {refused}"}],
+            f"En API-nøgle kan ikke få tilladelsen {words}.",
+            errors=[{"field": "scopes", "message": f"ikke for API-nøgler: {words}"}],
+        )
+    days = data.expires_in_days or max_days
+    if days > max_days:
+        message = f"højst {max_days} dage"
+        raise InvalidInputError(
+            f"En API-nøgle kan leve {message}.",
+            errors=[{"field": "expires_in_days", "message": message}],
         )
     prefix = secrets.token_hex(PREFIX_BYTES)
     secret = new_token()
-    expires = utcnow() + timedelta(days=data.expires_in_days) if data.expires_in_days else None
+    expires = utcnow() + timedelta(days=days)
     token = ApiToken(
         name=data.name,
         prefix=prefix,
@@ -210,13 +284,18 @@ def create_token(session: Session, data: TokenCreate, created_by: str) -> tuple[
         scopes=sorted(s.value for s in set(data.scopes)),
         created_by=created_by,
         expires_at=expires,
+        requests_per_minute=data.requests_per_minute,
     )
     session.add(token)
     session.flush()
     return token, f"{TOKEN_PREFIX}{prefix}_{secret}"
 
 
-def resolve_token(session: Session, raw: str) -> Actor | None:
+def resolve_token(
+    session: Session, raw: str, max_days: int = DEFAULT_TOKEN_MAX_DAYS
+) -> Actor | None:
+    """The client of a token, or None; reads only (see `touch`). A token never outlives
+    `max_days` from its creation, one made before every token had an expiry included."""
     if not raw.startswith(TOKEN_PREFIX) or "_" not in raw[len(TOKEN_PREFIX) :]:
         return None
     prefix, _, secret = raw[len(TOKEN_PREFIX) :].partition("_")
@@ -227,11 +306,19 @@ def resolve_token(session: Session, raw: str) -> Actor | None:
         or not same(token.token_hash, digest(secret))
         or token.revoked_at is not None
         or (token.expires_at is not None and now >= token.expires_at)
+        or now >= token.created_at + timedelta(days=max_days)
     ):
         return None
-    if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
-        token.last_used_at = now
-    return Actor(ActorKind.token, token.id, token.name, frozenset(Scope(s) for s in token.scopes))
+    due = token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL
+    scopes = frozenset(Scope(s) for s in token.scopes)
+    return Actor(
+        ActorKind.token,
+        token.id,
+        token.name,
+        scopes,
+        touch_due=due,
+        requests_per_minute=token.requests_per_minute,
+    )
 
 
 def revoke_token(session: Session, token: ApiToken) -> None:

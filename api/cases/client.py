@@ -1,23 +1,21 @@
 """The client side of `erhverv push-cases`: send a file of cases to a running service in batches.
 
-A reference for the case system's developers. It reads CSV or JSON lines as a stream, sends
-each batch to POST /api/v1/cases/batch with a `cases:write` token, and retries a batch after a
-network error, a 5xx or a 429 — safe, because the contract is idempotent: a batch the server
-applied before the answer was lost comes back as `unchanged`. Progress goes to stderr, the
-summary to stdout.
+A reference for the case system's developers. It reads CSV or JSON lines as a stream
+(`client_file`), renaming the case system's own field names with `--map`/`--map-file`, sends
+each batch to POST /api/v1/cases/batch with a `cases:write` token, one batch after the other in
+the file's order (so a case's updates arrive in order at any batch size), and retries a batch
+after a network error, a 5xx or a 429 — safe, because the contract is idempotent: a batch the
+server applied before the answer was lost comes back as `unchanged`. Progress goes to stderr,
+the summary (`client_report`) to stdout.
 """
 
-import csv
-import json
 import os
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any
 
 import httpx
 from pydantic import TypeAdapter, ValidationError
@@ -30,18 +28,20 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.table import Table
 from rich.text import Text
 
-from api.cases.enums import ItemOutcome
-from api.cases.schemas import (
-    MAX_BATCH,
-    BatchResult,
-    CaseBatchItem,
-    ItemError,
-    ItemResult,
-    SourceName,
+from api.cases.client_file import Batch, batches
+from api.cases.client_map import parse_map
+from api.cases.client_report import (
+    PushReport,
+    error_text,
+    exit_code,
+    number,
+    render_closing,
+    render_report,
 )
+from api.cases.enums import ItemOutcome
+from api.cases.schemas import MAX_BATCH, BatchResult, ItemResult, SourceName
 from api.grants.client import ImportFailed, normalise_url, open_file
 
 BATCH_PATH = "/cases/batch"
@@ -51,308 +51,8 @@ MAX_DELAY = 30.0
 MAX_RETRY_AFTER = 300.0  # a server asking for longer than this is waited on for this long
 # 409: two writers raced on the same new cases and nothing was applied; the server says to resend.
 RETRY_STATUSES = frozenset({408, 409, 429})
-LIST_LIMIT = 1000  # rejected and stale items listed; the rest are only counted
-
-FIELDS = tuple(CaseBatchItem.model_fields)
-REQUIRED = tuple(name for name, info in CaseBatchItem.model_fields.items() if info.is_required())
-BOOLEAN_FIELDS = frozenset({"is_business", "counts_toward_target"})
-INTEGER_FIELDS = frozenset({"paused_days"})
-TRUE = frozenset({"true", "1", "ja", "yes"})
-FALSE = frozenset({"false", "0", "nej", "no"})
-BOM = b"\xef\xbb\xbf"
-
-COUNT_LABELS = {
-    "items": "Sager",
-    "created": "Oprettet",
-    "updated": "Opdateret",
-    "unchanged": "Uændret",
-    "stale": "Forældet",
-    "rejected": "Afvist",
-    "batches": "Batches",
-    "retries": "Nye forsøg",
-}
-OUTCOME_LABELS = {ItemOutcome.rejected: "afvist", ItemOutcome.stale: "forældet"}
 
 Sleep = Callable[[float], None]
-Format = Literal["csv", "jsonl"]
-
-
-# --------------------------------------------------------------------------------- file
-
-
-@dataclass
-class Record:
-    """One case read from the file; `item` is None when the client could not read the line."""
-
-    line: int
-    item: Any
-    problem: str | None = None
-
-
-@dataclass
-class Batch:
-    number: int
-    records: list[Record]
-    end: int  # bytes of the file read when the batch was complete
-
-
-class LineReader:
-    """The file's lines decoded as UTF-8, counting lines and bytes; a BOM is dropped.
-
-    A line that is not UTF-8 is decoded with replacement characters and its number kept in
-    `bad`, so the record it belongs to can be refused instead of sending mangled text.
-    """
-
-    def __init__(self, file: IO[bytes]) -> None:
-        self._file = file
-        self.line = 0
-        self.offset = 0
-        self.bad: set[int] = set()
-
-    def __iter__(self) -> Iterator[str]:
-        for raw in self._file:
-            self.line += 1
-            self.offset += len(raw)
-            data = raw.removeprefix(BOM) if self.line == 1 else raw
-            try:
-                yield data.decode("utf-8")
-            except UnicodeDecodeError:
-                self.bad.add(self.line)
-                yield data.decode("utf-8", errors="replace")
-
-    def not_utf8(self, first: int, last: int) -> bool:
-        """Whether a line from first to last was not UTF-8 (and forget the lines before last)."""
-        found = any(first <= line <= last for line in self.bad)
-        self.bad = {line for line in self.bad if line > last}
-        return found
-
-
-NOT_UTF8 = "linjen er ikke gyldig UTF-8; gem filen som UTF-8"
-
-
-def file_format(path: Path, file: IO[bytes]) -> Format:
-    """JSON lines by the extension (.jsonl, .ndjson), else by the first character: `{`."""
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson"):
-        return "jsonl"
-    if suffix in (".csv", ".txt"):
-        return "csv"
-    peek = getattr(file, "peek", None)
-    head = peek(4096)[:4096] if peek else b""
-    first = head.removeprefix(BOM).lstrip()[:1]
-    if first == b"[":
-        raise ImportFailed(
-            f"{path.name} er et JSON-array; skriv én sag pr. linje (JSON lines, .jsonl)."
-        )
-    return "jsonl" if first == b"{" else "csv"
-
-
-def fill_source(item: Any, source: str | None) -> Any:
-    """The item with `source` set where it has none and --source was given."""
-    if source and isinstance(item, dict) and item.get("source") in (None, ""):
-        item["source"] = source
-    return item
-
-
-def jsonl_records(lines: LineReader, source: str | None) -> Iterator[Record]:
-    """One record per non-blank line; a line that is not JSON is a record with its problem."""
-    for text in lines:
-        if not text.strip():
-            continue
-        number = lines.line
-        if lines.not_utf8(number, number):
-            yield Record(number, None, NOT_UTF8)
-            continue
-        try:
-            value = json.loads(text.rstrip("\r\n"))
-        except json.JSONDecodeError as exc:
-            yield Record(number, None, f"ikke gyldig JSON: {exc.msg} (tegn {exc.colno})")
-            continue
-        yield Record(number, fill_source(value, source))
-
-
-def csv_records(lines: LineReader, source: str | None, name: str) -> Iterator[Record]:
-    """One record per row: cells by the header's field names, empty cells left out."""
-    rows = iter(lines)
-    header_line = next((text for text in rows if text.strip()), None)
-    if header_line is None:
-        return
-    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
-    header = [cell.strip().lower() for cell in next(csv.reader([header_line], delimiter=delimiter))]
-    check_header(header, source, name)
-    reader = csv.reader(rows, delimiter=delimiter)
-    end = lines.line
-    try:
-        for cells in reader:
-            first, end = end + 1, lines.line
-            if not any(cell.strip() for cell in cells):
-                continue
-            if lines.not_utf8(first, end):
-                yield Record(first, None, NOT_UTF8)
-            elif len(cells) > len(header):
-                problem = f"rækken har {len(cells)} felter, overskriften kun {len(header)}"
-                yield Record(first, None, problem)
-            else:
-                yield Record(first, fill_source(csv_item(header, cells), source))
-    except csv.Error as exc:
-        raise ImportFailed(f"{name} kan ikke læses som CSV på linje {lines.line}: {exc}.") from None
-
-
-def check_header(header: list[str], source: str | None, name: str) -> None:
-    """Unknown, repeated or missing columns stop the push before anything is sent."""
-    named = [column for column in header if column]
-    unknown = [column for column in named if column not in FIELDS]
-    repeated = sorted({column for column in named if named.count(column) > 1})
-    needed = [f for f in REQUIRED if f not in named and not (f == "source" and source)]
-    details = []
-    if unknown:
-        details.append(f"Ukendte kolonner: {', '.join(unknown)}.")
-    if repeated:
-        details.append(f"Kolonner der står flere gange: {', '.join(repeated)}.")
-    if needed:
-        hint = " (eller brug --source)" if "source" in needed else ""
-        details.append(f"Manglende kolonner: {', '.join(needed)}{hint}.")
-    if details:
-        details.append(f"Kolonnerne hedder som felterne i JSON: {', '.join(FIELDS)}.")
-        raise ImportFailed(f"Overskriften i {name} passer ikke til sagerne.", details)
-
-
-def csv_item(header: list[str], cells: list[str]) -> dict[str, Any]:
-    """A row as the JSON item: empty cells left out, booleans and integers typed.
-
-    A value that is neither is sent as written, so the server names the field.
-    """
-    item: dict[str, Any] = {}
-    for column, cell in zip(header, cells, strict=False):
-        value = cell.strip()
-        if not column or not value:
-            continue
-        if column in BOOLEAN_FIELDS and value.lower() in TRUE | FALSE:
-            item[column] = value.lower() in TRUE
-        elif column in INTEGER_FIELDS and value.lstrip("-").isdigit():
-            item[column] = int(value)
-        else:
-            item[column] = value
-    return item
-
-
-def batches(path: Path, file: IO[bytes], source: str | None, size: int) -> Iterator[Batch]:
-    """The file's records, `size` at a time, read as they are needed."""
-    lines = LineReader(file)
-    if file_format(path, file) == "jsonl":
-        records = jsonl_records(lines, source)
-    else:
-        records = csv_records(lines, source, path.name)
-    number = 0
-    batch: list[Record] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) == size:
-            number += 1
-            yield Batch(number, batch, lines.offset)
-            batch = []
-    if batch:
-        yield Batch(number + 1, batch, lines.offset)
-
-
-# ------------------------------------------------------------------------------- report
-
-
-@dataclass
-class Listed:
-    line: int
-    outcome: ItemOutcome
-    source: str | None
-    external_id: str | None
-    message: str
-
-
-@dataclass
-class PushReport:
-    """What the push has done so far; complete when it ran to the end."""
-
-    filename: str
-    endpoint: str = ""
-    items: int = 0
-    counts: Counter[ItemOutcome] = field(default_factory=Counter)
-    batches: int = 0
-    retries: int = 0
-    listed: list[Listed] = field(default_factory=list)
-    unlisted: int = 0
-
-    def note(self, record: Record, outcome: ItemOutcome, message: str, **key: Any) -> None:
-        """Count an item and list it if it was rejected or stale."""
-        self.counts[outcome] += 1
-        if outcome not in OUTCOME_LABELS:
-            return
-        if len(self.listed) >= LIST_LIMIT:
-            self.unlisted += 1
-            return
-        item = record.item if isinstance(record.item, dict) else {}
-        source = key.get("source", _text(item.get("source")))
-        external_id = key.get("external_id", _text(item.get("external_id")))
-        self.listed.append(Listed(record.line, outcome, source, external_id, message))
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def error_text(errors: list[ItemError]) -> str:
-    return "; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in errors)
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def _cases(value: int) -> str:
-    return f"{_number(value)} {'sag' if value == 1 else 'sager'}"
-
-
-def render_report(report: PushReport, console: Console, *, stopped: bool = False) -> None:
-    """The totals, then the rejected and stale items with their line in the file."""
-    state = "stoppet undervejs" if stopped else "færdig"
-    console.print(Text(f"{report.filename} → {report.endpoint}: {state}", style="bold"))
-    values = {
-        "items": report.items,
-        **{outcome.value: report.counts[outcome] for outcome in ItemOutcome},
-        "batches": report.batches,
-        "retries": report.retries,
-    }
-    totals = Table(show_header=True)
-    for label in COUNT_LABELS.values():
-        totals.add_column(label, justify="right")
-    totals.add_row(*(_number(values[name]) for name in COUNT_LABELS))
-    console.print(totals)
-    if report.retries:
-        console.print(
-            Text("Efter nye forsøg kan sager, som serveren allerede havde gemt, stå som uændrede.")
-        )
-    if not report.listed:
-        return
-    listing = Table(show_header=True, title="Afviste og forældede sager")
-    listing.add_column("Linje", justify="right")
-    listing.add_column("Resultat")
-    listing.add_column("Kilde")
-    listing.add_column("Sags-id")
-    listing.add_column("Fejl")
-    for entry in report.listed:
-        listing.add_row(
-            Text(str(entry.line)),
-            Text(OUTCOME_LABELS[entry.outcome]),
-            Text(entry.source or ""),
-            Text(entry.external_id or ""),
-            Text(entry.message),
-        )
-    console.print(listing)
-    if report.unlisted:
-        console.print(Text(f"… og {_number(report.unlisted)} mere, som ikke er vist."))
-
-
-def exit_code(report: PushReport) -> int:
-    """0 when every item was accepted (stale included: the server has newer data), else 1."""
-    return 1 if report.counts[ItemOutcome.rejected] else 0
 
 
 # ------------------------------------------------------------------------------ sending
@@ -495,6 +195,8 @@ def push(
     source: str | None = None,
     batch_size: int = MAX_BATCH,
     retries: int = 5,
+    maps: Sequence[str] = (),
+    map_file: Path | None = None,
     err: Console | None = None,
     transport: httpx.BaseTransport | None = None,
     sleep: Sleep = time.sleep,
@@ -513,6 +215,7 @@ def push(
                 f"--source {source!r} er ikke et gyldigt kildenavn: bogstaver, tal, . _ og -, "
                 "højst 50 tegn."
             ) from None
+    mapping = parse_map(maps, map_file)
     base = normalise_url(url)
     endpoint = base + BATCH_PATH
     report.endpoint = base
@@ -534,7 +237,7 @@ def push(
             httpx.Client(timeout=TIMEOUT, transport=transport, headers=headers) as client,
             progress,
         ):
-            for batch in batches(path, file, source, batch_size):
+            for batch in batches(path, file, source, batch_size, mapping):
                 sendable = [record for record in batch.records if record.item is not None]
                 answers: dict[int, ItemResult] = {}  # by id() of the record
                 if sendable:
@@ -558,7 +261,7 @@ def push(
                         external_id=answer.external_id,
                     )
                 report.items += len(batch.records)
-                progress.update(task, completed=batch.end, items=_number(report.items))
+                progress.update(task, completed=batch.end, items=number(report.items))
     except OSError as exc:
         raise ImportFailed(
             f"Kan ikke læse filen {path}: {exc.strerror or exc}.",
@@ -576,6 +279,8 @@ def run_push(
     source: str | None = None,
     batch_size: int = MAX_BATCH,
     retries: int = 5,
+    maps: Sequence[str] = (),
+    map_file: Path | None = None,
     out: Console | None = None,
     err: Console | None = None,
     transport: httpx.BaseTransport | None = None,
@@ -589,7 +294,7 @@ def run_push(
         push(
             path, report,
             url=url, token=token, source=source, batch_size=batch_size, retries=retries,
-            err=err, transport=transport, sleep=sleep,
+            maps=maps, map_file=map_file, err=err, transport=transport, sleep=sleep,
         )  # fmt: skip
     except ImportFailed as exc:
         if report.batches:
@@ -599,11 +304,5 @@ def run_push(
             err.print(Text(f"  {line}"))
         return 2
     render_report(report, out)
-    rejected, stale = report.counts[ItemOutcome.rejected], report.counts[ItemOutcome.stale]
-    if rejected:
-        err.print(Text(f"{_cases(rejected)} afvist; de er ikke gemt.", style="yellow"))
-    if stale:
-        err.print(Text(f"{_cases(stale)} forældet: serveren har nyere data."))
-    if not report.items:
-        err.print(Text(f"Ingen sager i {path.name}."))
+    render_closing(report, path.name, out, err)
     return exit_code(report)

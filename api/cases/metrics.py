@@ -6,9 +6,11 @@ The rules, written down once:
 - A case's days are calendar days from the day its application was complete to the day it was
   decided, less the days it was paused waiting on the applicant (as the national service-target
   statistics count them). It is within the target when its days are at most the target of its
-  kind (`case_targets`, else 50).
+  kind: the one staff set (`case_targets`), else the plan's (`PLAN_TARGET_DAYS`, 50 days for
+  building permits); a kind with neither has no target.
 - Counted toward the target: decided cases with a complete date that are not excluded
-  (`counts_toward_target`). `decided` counts every decided case of the filter.
+  (`counts_toward_target`) and whose kind has a target. `decided` counts every decided case
+  of the filter.
 - Business cases only, unless asked otherwise; a period is the year, quarter or month of the
   decision.
 - Percentiles are nearest-rank: the value at rank ceil(p x n) in day order.
@@ -38,7 +40,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
 from api.cases.enums import CASE_KIND_LABELS, CaseKind
-from api.cases.models import DEFAULT_TARGET_DAYS, Case, CaseTarget
+from api.cases.models import PLAN_TARGET_DAYS, Case, CaseTarget
 from api.cases.schemas import CaseMetrics, MetricsRow
 from api.enums import Unit
 from api.goals.formatting import format_day
@@ -93,8 +95,25 @@ def _year_month(value: str | int) -> tuple[int, int]:
 
 
 def target_days() -> ColumnElement[int]:
-    """The target of the case's kind; the query joins `with_targets` (the default else)."""
-    return func.coalesce(CaseTarget.target_days, DEFAULT_TARGET_DAYS)
+    """The target of the case's kind, NULL for none; the query joins `with_targets`."""
+    planned = case(
+        *((Case.kind == kind, days) for kind, days in PLAN_TARGET_DAYS.items()), else_=None
+    )
+    return func.coalesce(CaseTarget.target_days, planned)
+
+
+def kind_targets(session: Session) -> dict[CaseKind, tuple[int | None, str]]:
+    """Each kind's target in days and its basis: 'set' by staff, the 'plan''s, or 'none'."""
+    set_days = dict(session.execute(select(CaseTarget.kind, CaseTarget.target_days)).all())
+    targets: dict[CaseKind, tuple[int | None, str]] = {}
+    for kind in CaseKind:
+        if kind in set_days:
+            targets[kind] = (set_days[kind], "set")
+        elif kind in PLAN_TARGET_DAYS:
+            targets[kind] = (PLAN_TARGET_DAYS[kind], "plan")
+        else:
+            targets[kind] = (None, "none")
+    return targets
 
 
 def with_targets(query: Select[Any]) -> Select[Any]:
@@ -116,7 +135,12 @@ def _filters(kind: CaseKind | None, business_only: bool) -> list[ColumnElement[b
 
 
 def _counted() -> ColumnElement[bool]:
-    return and_(Case.counts_toward_target.is_(True), Case.complete_on.is_not(None))
+    """Measured against a target; the query joins `with_targets`."""
+    return and_(
+        Case.counts_toward_target.is_(True),
+        Case.complete_on.is_not(None),
+        target_days().is_not(None),
+    )
 
 
 def _within() -> ColumnElement[bool]:
@@ -240,12 +264,11 @@ def case_metrics(
 ) -> CaseMetrics:
     counts = session.execute(decided_counts(start, end, kind, business_only))
     rows, total = period_rows(counts, period)
-    set_days = dict(session.execute(select(CaseTarget.kind, CaseTarget.target_days)).all())
     return CaseMetrics(
         kind=kind,
         business_only=business_only,
         period=period,
-        target_days={k.value: set_days.get(k, DEFAULT_TARGET_DAYS) for k in CaseKind},
+        target_days={k.value: days for k, (days, _) in kind_targets(session).items()},
         rows=rows,
         total=total,
         open_past_target=open_past_target(session, as_of, kind, business_only),
@@ -270,6 +293,8 @@ def _case_reason(row: Any) -> str:
         return f"{said}; sagstypen er undtaget fra servicemålet"
     if row.complete_on is None:
         return f"{said}; uden dato for fyldestgørende ansøgning, så fristen kan ikke måles"
+    if row.target is None:
+        return f"{said}; der er ikke fastsat et servicemål for sagstypen"
     paused = f" (fratrukket {row.paused_days} dage i bero)" if row.paused_days else ""
     where = "inden for" if row.within else "over"
     return f"{said} efter {row.days} dage{paused}, {where} servicemålet på {row.target} dage"

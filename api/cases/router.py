@@ -2,9 +2,12 @@
 
 from datetime import date
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Response, status
+from starlette.convertors import Convertor, register_url_convertor
 
+from api import idempotency
 from api.auth.deps import requires
 from api.auth.permissions import Scope
 from api.cases import metrics
@@ -33,13 +36,38 @@ MAX_BATCH_BYTES = 5 * 1024 * 1024
 
 _PROBLEM = {"description": "Problem", "content": {"application/problem+json": {}}}
 SourcePath = Annotated[str, Path(max_length=50, description="The source system, e.g. 'sbsys'.")]
-ExternalIdPath = Annotated[str, Path(max_length=100, description="The source's id of the case.")]
+
+
+class _CaseIdConvertor(Convertor[str]):
+    """The rest of the path: a case system's id may hold a slash ("2026/17", sent as %2F, which
+    the router sees decoded; a source never does). Any character, so that an id with a control
+    character gets its 422 from the schema rather than a bare 404."""
+
+    regex = r"[\s\S]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("case_id", _CaseIdConvertor())
+ExternalIdPath = Annotated[
+    str, Path(max_length=100, description="The source's id of the case, percent-encoded.")
+]
 
 
 @router.get("/cases/targets", response_model=list[TargetRead], dependencies=[requires(Scope.read)])
 def list_targets(session: SessionDep) -> list[TargetRead]:
     """The service target in days for each kind of case."""
     return svc.targets(session)
+
+
+@router.get("/cases/targets/{kind}", response_model=TargetRead, dependencies=[requires(Scope.read)])
+def get_target(session: SessionDep, kind: CaseKind) -> TargetRead:
+    """The service target in days for one kind of case."""
+    return svc.target(session, kind)
 
 
 @router.put(
@@ -50,8 +78,14 @@ def put_target(session: SessionDep, kind: CaseKind, data: TargetIn) -> TargetRea
     return svc.set_target(session, kind, data.target_days)
 
 
+@router.delete("/cases/targets/{kind}", status_code=204, dependencies=[requires(Scope.write)])
+def delete_target(session: SessionDep, kind: CaseKind) -> None:
+    """Remove the target staff set: the kind has the plan's target again, or none."""
+    svc.remove_target(session, kind)
+
+
 @router.put(
-    "/cases/{source}/{external_id}",
+    "/cases/{source}/{external_id:case_id}",
     response_model=CasePutResult,
     responses={201: {"model": CasePutResult, "description": "Created"}, 422: _PROBLEM},
     dependencies=[requires(Scope.cases_write)],
@@ -76,7 +110,9 @@ def put_case(
         raise InvalidInputError(detail, errors=errors)
     if result.outcome is ItemOutcome.created:
         response.status_code = status.HTTP_201_CREATED
-        response.headers["Location"] = f"/api/v1/cases/{source}/{external_id}"
+        # Percent-encoded: a header is ASCII, and the source's id may hold Æ or €.
+        path = "/".join(quote(part, safe="") for part in (source, external_id))
+        response.headers["Location"] = f"/api/v1/cases/{path}"
     case = svc.get_case(session, source, external_id)
     return CasePutResult(outcome=result.outcome, case=CaseRead.model_validate(case))
 
@@ -88,10 +124,25 @@ def put_case(
     dependencies=[requires(Scope.cases_write)],
     max_body_size=MAX_BATCH_BYTES,
 )
-def post_batch(session: SessionDep, batch: CaseBatch) -> BatchResult:
+def post_batch(
+    session: SessionDep, batch: CaseBatch, idempotency_key: idempotency.IdempotencyKey = None
+) -> Response:
     """Create or update up to 1,000 cases, answering each item: created, updated, unchanged,
-    stale or rejected (with the field). Exactly the accepted items are applied."""
-    return svc.ingest(session, batch.items, today=today())
+    stale or rejected (with the field). Exactly the accepted items are applied. With an
+    `Idempotency-Key`, the same key and batch within a day gets the first answer again
+    (`Idempotent-Replayed: true`); the same key with another batch is refused (422)."""
+    sent = None
+    if idempotency_key is not None:
+        sent = idempotency.fingerprint(batch.model_dump_json())
+        if stored := idempotency.stored_answer(session, BATCH, idempotency_key, sent):
+            return idempotency.replayed(stored)
+    body = svc.ingest(session, batch.items, today=today()).model_dump_json()
+    if idempotency_key is not None:
+        idempotency.remember(session, BATCH, idempotency_key, 200, body, sent)
+    return Response(body, media_type="application/json")
+
+
+BATCH = "POST /cases/batch"
 
 
 @router.get(
@@ -159,7 +210,9 @@ def list_cases(
 
 
 @router.get(
-    "/cases/{source}/{external_id}", response_model=CaseRead, dependencies=[requires(Scope.read)]
+    "/cases/{source}/{external_id:case_id}",
+    response_model=CaseRead,
+    dependencies=[requires(Scope.read)],
 )
 def get_case(session: SessionDep, source: SourcePath, external_id: ExternalIdPath) -> object:
     """Get one case by the source's key."""

@@ -1,9 +1,18 @@
 """The integration contract: a case as the source system sends it, and the answers."""
 
+import re
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+)
 
 from api.cases.enums import CaseKind, Decision, ItemOutcome
 from api.common import Schema
@@ -15,7 +24,25 @@ SourceName = Annotated[
     str,
     StringConstraints(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
 ]
-ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+# A case system's own ids may hold any printable text (ÆØÅ, €, spaces …): it is kept as sent and
+# percent-encoded wherever it goes into a URL or header. Control characters (CR, LF, NUL, tab,
+# the C1 range …) are refused: no id has them, and they break headers, logs and CSV exports.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+EXTERNAL_ID_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]+$"
+
+
+def _printable(value: str) -> str:
+    if CONTROL_CHARACTERS.search(value):
+        raise ValueError("må ikke indeholde styretegn (linjeskift, tabulator, NUL o.l.)")
+    return value
+
+
+ExternalId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100),
+    AfterValidator(_printable),
+    Field(json_schema_extra={"pattern": EXTERNAL_ID_PATTERN}),
+]
 
 
 class CaseFields(BaseModel):
@@ -64,6 +91,8 @@ class CaseBatchItem(CaseFields):
 
 
 class CaseBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     items: list[Any] = Field(
         max_length=MAX_BATCH,
         description=(
@@ -126,12 +155,20 @@ class CasePutResult(BaseModel):
 
 class TargetRead(BaseModel):
     kind: CaseKind
-    target_days: int
-    is_default: bool
+    target_days: int | None = Field(
+        description="Days; null where neither staff nor the plan set a target for the kind."
+    )
+    is_default: bool = Field(description="Not set by staff: the plan's target, or none.")
+    basis: Literal["set", "plan", "none"] = Field(
+        description="set: by staff; plan: the plan's (50 days for building permits); none."
+    )
 
 
 class TargetIn(BaseModel):
-    target_days: int = Field(ge=1, le=3650)
+    model_config = ConfigDict(extra="forbid")
+
+    # Strict: true, "7" and 7.5 are no number of days (lax mode would take them as 1, 7, error).
+    target_days: StrictInt = Field(ge=1, le=3650)
 
 
 # ------------------------------------------------------------------------------- metrics
@@ -151,7 +188,7 @@ class CaseMetrics(BaseModel):
     kind: CaseKind | None
     business_only: bool
     period: str
-    target_days: dict[str, int]
+    target_days: dict[str, int | None] = Field(description="Each kind's target; null: none.")
     rows: list[MetricsRow]
     total: MetricsRow
     open_past_target: int = Field(description="Open complete cases already past their target.")

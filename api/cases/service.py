@@ -3,13 +3,17 @@
 One rule for a single PUT and a batch: every item is checked on its own (types, then dates that
 contradict each other), items are matched with the stored cases by (source, external_id) in one
 query, and the outcome follows from the source's own change time: older than stored is
-`stale` and never written, the same as stored is `unchanged`. Accepted items are written with
-one bulk INSERT and one bulk UPDATE, in the request's transaction.
+`stale` and never written, the same as stored is `unchanged`. Several updates of one case in a
+batch (a case system's export holds them) are applied in their change-time order (the request's
+order among equal times), each answered as if it had come alone; so a batch ends as the same
+items sent one at a time would. Each case's final state is written with one bulk INSERT and one
+bulk UPDATE for the batch, in the request's transaction.
 """
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from api.auth.audit import record
 from api.cases.enums import CaseKind, ItemOutcome
-from api.cases.models import DEFAULT_TARGET_DAYS, Case, CaseTarget
+from api.cases.metrics import kind_targets
+from api.cases.models import Case, CaseTarget
 from api.cases.schemas import (
     BatchCounts,
     BatchResult,
@@ -121,45 +126,53 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+@dataclass(slots=True)
+class _Case:
+    """One case while a batch is applied: as stored, then as each accepted item leaves it."""
+
+    id: int | None  # None until a new case is inserted
+    values: dict[str, Any]
+    write: str | None = None  # "insert" or "update" once an item changed it
+    first: int = 0  # the first item naming it: new cases are inserted in the request's order
+    # The results that name it before it has an id.
+    waiting: list[dict[str, Any]] = dataclass_field(default_factory=list)
+
+
 def ingest(
     session: Session, raw_items: Sequence[Any], *, today: date, now: datetime | None = None
 ) -> BatchResult:
     """Check and apply the items; exactly the accepted ones are written."""
     now = now or utcnow()
     items = _check_all(raw_items, today, now)
-    _reject_repeats(items)
     valid = [item for item in items if item.values is not None]
     plan_for_actual_values(session)
-    stored = _stored(session, [(i.values["source"], i.values["external_id"]) for i in valid])  # type: ignore[index]
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    results: list[dict[str, Any]] = []  # as ItemResult's fields: validated once, at the end
-    created: list[dict[str, Any]] = []  # the results of `inserts`, in their order
-    for item in items:
-        if item.values is None:
-            results.append(_result(item, ItemOutcome.rejected))
-            continue
-        current = stored.get((item.values["source"], item.values["external_id"]))
-        if current is None:
-            inserts.append({**item.values, "created_at": now, "updated_at": now})
-            results.append(_result(item, ItemOutcome.created))
-            created.append(results[-1])
-        elif item.values["source_updated_at"] < current.source_updated_at:
-            results.append(_result(item, ItemOutcome.stale, current.id, _stale_error(current)))
-        elif all(item.values[f] == getattr(current, f) for f in FIELDS):
-            results.append(_result(item, ItemOutcome.unchanged, current.id))
-        else:
-            changed = {f: item.values[f] for f in FIELDS}
-            updates.append({"id": current.id, **changed, "updated_at": now})
-            results.append(_result(item, ItemOutcome.updated, current.id))
+    stored = _stored(session, [_key(item) for item in valid])
+    cases = {key: _Case(row.id, row._asdict()) for key, row in stored.items()}
+    # As ItemResult's fields, in the request's order: validated once, at the end.
+    results: list[dict[str, Any]] = [
+        _result(item, ItemOutcome.rejected) if item.values is None else {} for item in items
+    ]
+    # sorted() is stable: equal change times keep the request's order, the later one wins.
+    for item in sorted(valid, key=lambda item: item.values["source_updated_at"]):  # type: ignore[index]
+        results[item.index] = _apply(cases, item)
+    inserts = sorted(
+        (case for case in cases.values() if case.write == "insert"), key=lambda case: case.first
+    )
+    updates = [
+        {"id": case.id, **{f: case.values[f] for f in FIELDS}, "updated_at": now}
+        for case in cases.values()
+        if case.write == "update"
+    ]
     # No savepoint: a conflict fails the whole request, rolled back by its session.
     try:
         if inserts:
             # Core, and every column in every row: the ORM would split rows whose None fields
             # differ into hundreds of statements.
-            ids = insert_rows(session, Case.__table__, inserts)
-            for result, id_ in zip(created, ids, strict=True):
-                result["id"] = id_
+            rows = [{**case.values, "created_at": now, "updated_at": now} for case in inserts]
+            ids = insert_rows(session, Case.__table__, rows)
+            for case, id_ in zip(inserts, ids, strict=True):
+                for result in case.waiting:
+                    result["id"] = id_
         if updates:
             session.execute(update(Case), updates)
     except IntegrityError:
@@ -175,6 +188,34 @@ def ingest(
     return answer
 
 
+def _key(item: _Item) -> tuple[str, str]:
+    assert item.values is not None
+    return item.values["source"], item.values["external_id"]
+
+
+def _apply(cases: dict[tuple[str, str], _Case], item: _Item) -> dict[str, Any]:
+    """One accepted item against its case as it stands: created, stale, unchanged or updated."""
+    values = item.values
+    assert values is not None
+    key = (values["source"], values["external_id"])
+    current = cases.get(key)
+    if current is None:
+        current = cases[key] = _Case(None, values, "insert", item.index)
+        result = _result(item, ItemOutcome.created)
+    elif values["source_updated_at"] < current.values["source_updated_at"]:
+        # In change-time order only a stored case can be newer than an item.
+        result = _result(item, ItemOutcome.stale, current.id, _stale_error(current.values))
+    elif all(values[f] == current.values[f] for f in FIELDS):
+        result = _result(item, ItemOutcome.unchanged, current.id)
+    else:
+        current.values = values
+        current.write = current.write or "update"
+        result = _result(item, ItemOutcome.updated, current.id)
+    if current.id is None:
+        current.waiting.append(result)
+    return result
+
+
 def _audit(session: Session, results: list[ItemResult], summary: BatchCounts) -> None:
     """One audit entry per request that wrote something: the case for a PUT, else the batch."""
     if not (summary.created or summary.updated):
@@ -184,20 +225,6 @@ def _audit(session: Session, results: list[ItemResult], summary: BatchCounts) ->
         record(session, "case", f"{only.source}/{only.external_id}", only.outcome.value)
     else:
         record(session, "case_batch", "-", "ingest", summary.model_dump())
-
-
-def _reject_repeats(items: list[_Item]) -> None:
-    """The same case twice in one batch is ambiguous: every repeat after the first is rejected."""
-    first: dict[tuple[str, str], int] = {}
-    for item in items:
-        if item.values is None:
-            continue
-        key = (item.values["source"], item.values["external_id"])
-        earlier = first.setdefault(key, item.index)
-        if earlier != item.index:
-            item.values = None
-            message = f"the same case as item {earlier}; send each case once per batch"
-            item.errors.append(ItemError(field="external_id", message=message))
 
 
 def _stored(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
@@ -217,8 +244,8 @@ def _stored(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, st
     return found
 
 
-def _stale_error(current: Any) -> ItemError:
-    stored_at = current.source_updated_at.isoformat()
+def _stale_error(current: dict[str, Any]) -> ItemError:
+    stored_at = current["source_updated_at"].isoformat()
     message = f"the stored case is newer (source_updated_at {stored_at}); not applied"
     return ItemError(field="source_updated_at", message=message)
 
@@ -277,16 +304,15 @@ def list_cases_query(
 
 
 def targets(session: Session) -> list[TargetRead]:
-    """The service target of every kind of case, the default where none is set."""
-    set_days = dict(session.execute(select(CaseTarget.kind, CaseTarget.target_days)).all())
+    """The service target of every kind of case: set by staff, else the plan's, else none."""
     return [
-        TargetRead(
-            kind=kind,
-            target_days=set_days.get(kind, DEFAULT_TARGET_DAYS),
-            is_default=kind not in set_days,
-        )
-        for kind in CaseKind
+        TargetRead(kind=kind, target_days=days, is_default=basis != "set", basis=basis)
+        for kind, (days, basis) in kind_targets(session).items()
     ]
+
+
+def target(session: Session, kind: CaseKind) -> TargetRead:
+    return next(read for read in targets(session) if read.kind == kind)
 
 
 def set_target(session: Session, kind: CaseKind, days: int) -> TargetRead:
@@ -296,4 +322,12 @@ def set_target(session: Session, kind: CaseKind, days: int) -> TargetRead:
     else:
         target.target_days = days
     session.flush()
-    return TargetRead(kind=kind, target_days=days, is_default=False)
+    return TargetRead(kind=kind, target_days=days, is_default=False, basis="set")
+
+
+def remove_target(session: Session, kind: CaseKind) -> None:
+    """Back to the plan's target for the kind, or none (idempotent)."""
+    target = session.get(CaseTarget, kind)
+    if target is not None:
+        session.delete(target)
+        session.flush()

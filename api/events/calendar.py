@@ -21,8 +21,8 @@ from api.events.enums import (
     EventKind,
     EventStatus,
 )
-from api.events.metrics import participants_counted, period_bounds
-from api.events.models import Event, event_initiatives
+from api.events.metric_rows import participants_counted, period_bounds
+from api.events.models import Event, EventSeries, event_initiatives
 from api.plans.models import Initiative, Track
 
 MONTH_NAMES = (
@@ -49,7 +49,8 @@ class CalendarEvent(BaseModel):
     starts_at: datetime
     ends_at: datetime
     tentative: bool = Field(description="The date is not fixed yet; the times span the month.")
-    series: str | None
+    series_id: int | None
+    series: str | None = Field(description="The series' name.")
     location: str | None
     is_demo: bool = Field(description="Demo data (`erhverv load-demo`): shown, never counted.")
     participants: int = Field(
@@ -96,7 +97,8 @@ _COLUMNS = {
     "starts_at": Event.starts_at,
     "ends_at": Event.ends_at,
     "tentative": Event.tentative,
-    "series": Event.series,
+    "series_id": Event.series_id,
+    "series": EventSeries.name,
     "location": Event.location,
     "is_demo": Event.is_demo,
 }
@@ -114,6 +116,7 @@ def _year_events(session: Session, low: datetime, high: datetime) -> Sequence[Ro
             Track.number,
             Initiative.number,
         )
+        .outerjoin(EventSeries, EventSeries.id == Event.series_id)
         .outerjoin(event_initiatives, event_initiatives.c.event_id == Event.id)
         .outerjoin(Initiative, Initiative.id == event_initiatives.c.initiative_id)
         .outerjoin(Track, Track.id == Initiative.track_id)

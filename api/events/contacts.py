@@ -19,8 +19,11 @@ from api.events.schemas import (
 def list_companies_query(search: str | None = None) -> Select[tuple[Company]]:
     query = select(Company).order_by(Company.name, Company.id)
     if search:
-        pattern = f"%{search.strip()}%"
-        query = query.where(Company.name.ilike(pattern) | Company.cvr.like(pattern))
+        term = search.strip()  # autoescape: a "%" or "_" searched for is matched as itself
+        query = query.where(
+            Company.name.icontains(term, autoescape=True)
+            | Company.cvr.contains(term, autoescape=True)
+        )
     return query
 
 
@@ -61,8 +64,11 @@ def update_company(session: Session, company: Company, data: CompanyUpdate) -> C
 def list_people_query(search: str | None = None) -> Select[tuple[Person]]:
     query = select(Person).where(Person.anonymised_at.is_(None)).order_by(Person.name, Person.id)
     if search:
-        pattern = f"%{search.strip()}%"
-        query = query.where(Person.name.ilike(pattern) | Person.email.ilike(pattern))
+        term = search.strip()  # autoescape: a "%" or "_" searched for is matched as itself
+        query = query.where(
+            Person.name.icontains(term, autoescape=True)
+            | Person.email.icontains(term, autoescape=True)
+        )
     return query
 
 

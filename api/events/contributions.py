@@ -11,27 +11,32 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Subquery, and_, case, func, select, true
+from sqlalchemy import ColumnElement, Row, Subquery, and_, case, select, true
 from sqlalchemy.orm import Session
 
-from api.danish import local_day
-from api.events.enums import EventKind, EventStatus, RegistrationStatus
+from api.danish import local_day, local_day_start
+from api.events.enums import EventKind, EventStatus
+from api.events.metric_rows import (
+    Span,
+    Types,
+    attended_counted,
+    company_rows,
+    participants_counted,
+    period_bounds,
+    span_of,
+)
 from api.events.metrics import (
     CompaniesReachedMetric,
     CompanyVisitParams,
     EventMetric,
     EventsHeldMetric,
     EventsHeldParams,
-    Span,
-    company_rows,
-    local_day_start,
     matches,
     params_of,
-    participants_counted,
-    period_bounds,
-    span_of,
+    type_names,
+    types_of,
 )
-from api.events.models import Company, Event, Registration
+from api.events.models import Company, Event
 from api.goals.formatting import format_day
 from api.goals.registry import Contribution, MetricRequest
 
@@ -50,31 +55,26 @@ def _scope(rows: Subquery, request: MetricRequest) -> list[ColumnElement[bool]]:
 
 
 def _seen(session: Session, request: MetricRequest) -> list[Row[Any]]:
-    """The period's events within the goal's scope, with what the reasons tell."""
+    """The period's events within the goal's scope, with what the reasons tell (attendees and
+    participants of the types the goal counts)."""
     low, high = period_bounds(request.start, request.end)
-    attended = (
-        select(func.count())
-        .select_from(Registration)
-        .where(
-            Registration.event_id == Event.id, Registration.status == RegistrationStatus.attended
-        )
-        .scalar_subquery()
-    )
+    types = types_of(request)
     events = (
         select(
             Event.id,
             Event.kind,
-            Event.series,
+            Event.series_id,
             Event.title,
             Event.starts_at,
             Event.ends_at,
             Event.status,
             Event.is_demo,
             Event.headcount,
+            Event.headcount_pupils,
             Event.headcount_companies,
             Event.mayor_present,
-            attended.label("attended"),
-            participants_counted().label("people"),
+            attended_counted(types).label("attended"),
+            participants_counted(types).label("people"),
         )
         .where(Event.starts_at >= low, Event.starts_at < high)
         .subquery("seen")
@@ -119,10 +119,11 @@ def _event_items(
     metric: EventMetric, session: Session, request: MetricRequest, describe: Describe
 ) -> list[Contribution]:
     """One item per event in scope: counted where the metric's rows and conditions say so."""
-    rows = metric.rows(_span(request))
+    rows = metric.rows(_span(request), [request])
     columns = [rows.c.id, _flag(metric.conditions(rows, request)).label("counts")]
-    if "people" in rows.c:  # the participants the rule read, where its rows carry them
-        columns.append(rows.c.people)
+    people = metric.people(rows, request)
+    if people is not None:  # the participants the rule read, where its rows carry them
+        columns.append(people.label("people"))
     query = select(*columns).where(*_scope(rows, request))
     held = {row.id: row for row in session.execute(query)}
     period_end = local_day_start(request.end + timedelta(days=1))
@@ -163,6 +164,24 @@ def _participants(event: Row[Any], people: int) -> tuple[float, str]:
         return float(people), f"{_people(people)} tjekket ind"
     door = f"{event.attended} tjekket ind, {event.headcount} optalt ved døren"
     return float(people), f"{_people(people)} ({door}; det største tal tæller)"
+
+
+def _typed(types: Types) -> Describe:
+    """event_participants counting only some types: the attendees of those types, and the
+    part of the door count that is theirs."""
+
+    def describe(event: Row[Any], people: int) -> tuple[float, str]:
+        kind = "typen" if len(types) == 1 else "typerne"
+        why = f"{_people(people)} af {kind} {type_names(types)} ({event.attended} tjekket ind"
+        if event.headcount is not None:
+            pupils = event.headcount_pupils or 0
+            why += (
+                f"; {event.headcount} optalt ved døren, heraf {pupils} elever, og kun den del, "
+                "der er af de typer, tæller; det største tal tæller"
+            )
+        return float(people), why + ")"
+
+    return describe
 
 
 def _visit(with_mayor: bool) -> Describe:
@@ -236,5 +255,6 @@ def event_contributions(
     elif isinstance(request.params, CompanyVisitParams):
         describe = _visit(request.params.with_mayor)
     else:
-        describe = _participants
+        types = types_of(request)
+        describe = _participants if types is None else _typed(types)
     return _event_items(metric, session, request, describe)

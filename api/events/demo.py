@@ -2,7 +2,7 @@
 
 Only the dated events the plan states belong in the plan file. Everything else a demonstration
 needs comes from here: companies named "Demo …" with valid CVR numbers, people on the reserved
-domain demo.invalid (never a real address), and events across 2026 whose titles start with
+domain demo.example (never a real address), and events across 2026 whose titles start with
 "[Demo] " and whose description says where they came from. The same seed gives the same data.
 
 Every company, person and event made here is marked `is_demo`: shown (the app says so), never
@@ -13,7 +13,7 @@ import random
 import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, or_, select
@@ -25,94 +25,31 @@ from api.auth.audit import record
 from api.db import utcnow
 from api.errors import ConflictError, InvalidInputError
 from api.events import service as svc
+from api.events.demo_data import (
+    FIRST_NAMES,
+    HELD_OUTCOMES,
+    KINDS,
+    LAST_NAMES,
+    LOCATIONS,
+    MAYOR_VISITS,
+    PLANNED_OUTCOMES,
+    SERIES,
+    TITLES,
+    TOWNS,
+    TRADES,
+    VISITS,
+)
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
-from api.events.models import Company, Event, Person, Registration
+from api.events.models import Company, Event, EventSeries, Person, Registration
 from api.events.schemas import CompanyCreate, EventCreate, SessionIn
 from api.plans.models import ActionPlan, Initiative
 
 DEMO_YEAR = 2026
 DEMO_PREFIX = "[Demo] "
 DEMO_DESCRIPTION = "Demodata – genereret af erhverv load-demo."
-DEMO_DOMAIN = "demo.invalid"
+DEMO_DOMAIN = "demo.example"  # RFC 2606: reserved, and unlike .invalid an address we accept
 MIN_EVENTS, MAX_EVENTS = 30, 1000  # room for the series, the visits and every other kind
 LOCAL = ZoneInfo("Europe/Copenhagen")  # staff think in local time; the database stores UTC
-
-TRADES = ("Tømrer", "Maler", "Bager", "Revision", "Elektriker", "VVS", "Arkitekter", "Café")
-FIRST_NAMES = ("Anne", "Mette", "Camilla", "Sofie", "Ida", "Lars", "Jens", "Søren", "Mikkel")
-LAST_NAMES = ("Jensen", "Nielsen", "Hansen", "Pedersen", "Larsen", "Sørensen", "Madsen", "Olsen")
-TOWNS = (("Lejre", "4320"), ("Hvalsø", "4330"), ("Kirke Hyllinge", "4070"), ("Kirke Såby", "4060"))
-LOCATIONS = ("Lejre Rådhus", "Hvalsø Bibliotek", "Kulturstationen Hvalsø", "Online")
-
-
-class KindPlan(NamedTuple):
-    hour: int  # local start time
-    hours: int
-    capacity: int | None
-    codes: tuple[str, ...]  # the initiatives such an event serves, by code
-    weight: int  # how common the kind is among the generated events
-
-
-KINDS = {
-    EventKind.theme_meeting: KindPlan(16, 2, 40, ("3.7", "1.1", "3.2"), 30),
-    EventKind.workshop: KindPlan(13, 3, 25, ("1.2", "3.2"), 20),
-    EventKind.development_course: KindPlan(9, 3, 20, ("2.1", "3.2"), 8),
-    EventKind.entrepreneur_event: KindPlan(17, 2, 30, ("2.2", "2.3", "2.5", "2.6"), 15),
-    EventKind.network_meeting: KindPlan(8, 2, 40, ("2.2", "1.4", "3.8"), 15),
-    EventKind.conference: KindPlan(9, 7, 150, ("3.5",), 2),
-    EventKind.fair: KindPlan(10, 6, 120, ("3.4",), 3),
-    EventKind.other: KindPlan(14, 2, None, ("3.8",), 4),
-}
-TITLES = {
-    EventKind.theme_meeting: (
-        "Temamøde: Digital markedsføring",
-        "Temamøde: Rekruttering og fastholdelse",
-        "Temamøde: Tilskud fra Erhvervshus Sjælland",
-        "Temamøde: Kunstig intelligens i hverdagen",
-    ),
-    EventKind.workshop: ("Workshop: CO2-regnskab", "Workshop: Forretningsplan på en dag"),
-    EventKind.development_course: ("Udviklingsforløb: Vækst i små virksomheder",),
-    EventKind.entrepreneur_event: ("Iværksættercafé", "Kvindelige iværksættere mødes"),
-    EventKind.network_meeting: ("Morgenmøde for erhvervslivet", "Netværk for soloiværksættere"),
-    EventKind.conference: ("Konference: Fremtidens erhverv i Lejre",),
-    EventKind.fair: ("Karrieremesse for unge",),
-    EventKind.other: ("Åbent hus i erhvervsservicen",),
-}
-
-# (series, ISO week, initiative code, [(ISO weekday, kind, title, local hour)])
-SERIES = (
-    (
-        "Klimaugen 2026",
-        40,
-        "1.3",
-        (
-            (1, EventKind.theme_meeting, "Klimaugen: Tilskud til grøn omstilling", 8),
-            (2, EventKind.workshop, "Klimaugen: Workshop om CO2-regnskab", 13),
-            (3, EventKind.network_meeting, "Klimaugen: Grønne værdikæder", 8),
-            (4, EventKind.workshop, "Klimaugen: Cirkulær økonomi i praksis", 13),
-            (5, EventKind.theme_meeting, "Klimaugen: Energi og ressourcer", 9),
-        ),
-    ),
-    (
-        "Iværksætteruge 46",
-        46,
-        "2.4",
-        (
-            (1, EventKind.entrepreneur_event, "Iværksætteruge 46: Fra idé til virksomhed", 17),
-            (2, EventKind.workshop, "Iværksætteruge 46: Skoleworkshop om iværksætteri", 10),
-            (3, EventKind.theme_meeting, "Iværksætteruge 46: Foredrag på biblioteket", 19),
-            (4, EventKind.entrepreneur_event, "Iværksætteruge 46: Iværksættercafé", 17),
-            (5, EventKind.network_meeting, "Iværksætteruge 46: Netværk for kvinder", 8),
-        ),
-    ),
-)
-VISITS, MAYOR_VISITS = 6, 4
-# How registrations turn out (weights): for an event held, and for one still to come.
-HELD_OUTCOMES = {
-    RegistrationStatus.attended: 78,
-    RegistrationStatus.no_show: 15,
-    RegistrationStatus.cancelled: 7,
-}
-PLANNED_OUTCOMES = {RegistrationStatus.registered: 93, RegistrationStatus.cancelled: 7}
 
 
 @dataclass
@@ -125,7 +62,7 @@ class Spec:
     hours: int
     capacity: int | None
     codes: tuple[str, ...]
-    series: str | None = None
+    series: str | None = None  # the series' key
     visited: Company | None = None
     mayor: bool = False
 
@@ -152,9 +89,11 @@ def load_demo(
     companies = _companies(session, rng)
     people = _people(session, rng, companies, max(60, events * 2))
     report = DemoReport(len(companies), len(people), 0, 0, 0)
+    series = _series_ids(session)
     for spec in _specs(rng, events, companies):
         ids = [initiatives[code] for code in spec.codes if code in initiatives]
-        registrations = _write_event(session, rng, spec, ids, people, now)
+        series_id = series[spec.series] if spec.series else None
+        registrations = _write_event(session, rng, spec, (ids, series_id), people, now)
         report.events += 1
         report.held += int(spec.starts_at < now)
         report.registrations += registrations
@@ -261,11 +200,25 @@ def _series_specs() -> list[Spec]:
             2,
             40,
             (code,),
-            series=series,
+            series=series.key,
         )
         for series, week, code, events in SERIES
         for day, kind, title, hour in events
     ]
+
+
+def _series_ids(session: Session) -> dict[str, int]:
+    """The demo's series by key: the plan's own records (its file declares them), made here
+    only where a database lacks one. Series are shared records, never demo data."""
+    ids = {}
+    for series, *_ in SERIES:
+        row = session.scalar(select(EventSeries).where(EventSeries.key == series.key))
+        if row is None:
+            row = EventSeries(key=series.key, name=series.name)
+            session.add(row)
+            session.flush()
+        ids[series.key] = row.id
+    return ids
 
 
 def _visit_specs(rng: random.Random, companies: list[Company]) -> list[Spec]:
@@ -301,14 +254,15 @@ def _write_event(
     session: Session,
     rng: random.Random,
     spec: Spec,
-    initiative_ids: list[int],
+    links: tuple[list[int], int | None],
     people: list[Person],
     now: datetime,
 ) -> int:
-    """Create one event and its registrations; returns how many registrations."""
+    """Create one event (with its initiatives and series) and its registrations; returns
+    how many registrations."""
     held = spec.starts_at < now
     attendees = _attendees(rng, spec, people, held)
-    data = _event_data(rng, spec, initiative_ids, attendees, held)
+    data = _event_data(rng, spec, links, attendees, held)
     event = svc.create_event(session, data, is_demo=True)
     for person, status in attendees:
         registered_at = min(spec.starts_at - timedelta(days=rng.randint(2, 40)), now)
@@ -341,10 +295,11 @@ def _attendees(
 def _event_data(
     rng: random.Random,
     spec: Spec,
-    initiative_ids: list[int],
+    links: tuple[list[int], int | None],
     attendees: list[tuple[Person, RegistrationStatus]],
     held: bool,
 ) -> EventCreate:
+    initiative_ids, series_id = links
     came = [p for p, status in attendees if status is RegistrationStatus.attended]
     counted = held and bool(came) and rng.random() < 0.7  # not every event is counted at the door
     headcount = len(came) + rng.randint(0, 6) if counted else None
@@ -359,7 +314,7 @@ def _event_data(
         location=rng.choice(LOCATIONS) if spec.visited is None else spec.visited.city,
         status=EventStatus.held if held else EventStatus.planned,
         capacity=spec.capacity,
-        series=spec.series,
+        series_id=series_id,
         headcount=headcount,
         headcount_companies=min(companies, headcount) if headcount is not None else None,
         visited_company_id=spec.visited.id if spec.visited else None,

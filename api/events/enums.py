@@ -29,6 +29,23 @@ class RegistrationStatus(StrEnum):
     cancelled = "cancelled"
 
 
+class ParticipantType(StrEnum):
+    """Who a registered participant is; a goal can count only some types."""
+
+    company_representative = "company_representative"  # virksomhedsrepræsentant
+    citizen = "citizen"  # borger
+    pupil = "pupil"  # elev
+    other = "other"  # andet
+
+
+PARTICIPANT_TYPE_LABELS = {
+    ParticipantType.company_representative: "Virksomhedsrepræsentant",
+    ParticipantType.citizen: "Borger",
+    ParticipantType.pupil: "Elev",
+    ParticipantType.other: "Andet",
+}
+
+
 class CalendarGroup(StrEnum):
     """The legend of the plan's annual wheel (årshjul)."""
 

@@ -69,6 +69,7 @@ def _registrations(session: Session, person: Person) -> list[dict[str, Any]]:
         {
             "id": r.id,
             "status": r.status,
+            "participant_type": r.participant_type,
             "registered_at": r.registered_at,
             "checked_in_at": r.checked_in_at,
             "event": {

@@ -6,7 +6,8 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.db import SessionDep
+from api.common import Id
+from api.db import SessionDep, WritingSessionDep
 from api.events import participant_export as export
 from api.events import service as svc
 from api.events import signup_import as signups
@@ -47,7 +48,7 @@ def _download(event: Event, extension: str) -> dict[str, str]:
 )
 def import_registrations(
     session: SessionDep,
-    event_id: int,
+    event_id: Id,
     file: Annotated[UploadFile, File(description="The sign-up list: CSV or XLSX, at most 10 MB.")],
     mapping: Annotated[
         str | None,
@@ -73,8 +74,8 @@ def import_registrations(
     dependencies=[requires(Scope.personal_read)],
 )
 def export_participants_csv(
-    session: SessionDep,
-    event_id: int,
+    session: WritingSessionDep,
+    event_id: Id,
     include_cancelled: Annotated[bool, Query(description="Also list cancellations.")] = False,
 ) -> CSVResponse:
     """Download the event's participant list as CSV (personal data)."""
@@ -90,8 +91,8 @@ def export_participants_csv(
     dependencies=[requires(Scope.personal_read)],
 )
 def export_participants_xlsx(
-    session: SessionDep,
-    event_id: int,
+    session: WritingSessionDep,
+    event_id: Id,
     include_cancelled: Annotated[bool, Query(description="Also list cancellations.")] = False,
 ) -> XLSXResponse:
     """Download the event's participant list as an XLSX workbook (personal data)."""

@@ -1,4 +1,5 @@
-"""Companies, people, events (with sessions, initiatives and organisers) and registrations."""
+"""Companies, people, event series, events (with sessions, initiatives and organisers) and
+registrations."""
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, Timestamped, UTCDateTime, utcnow
 from api.enums import db_enum
-from api.events.enums import EventKind, EventStatus, RegistrationStatus
+from api.events.enums import EventKind, EventStatus, ParticipantType, RegistrationStatus
 
 if TYPE_CHECKING:
     from api.plans.models import Initiative, Organization
@@ -55,6 +56,24 @@ class Person(Base, Timestamped):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
+class EventSeries(Base, Timestamped):
+    """A recurring series of events ("Klimaugen 2026"), chosen from a list, never typed.
+
+    Goals bind to a series by its `key` (stable, readable in the plan file); events by its id,
+    so renaming a series changes no figure.
+    """
+
+    __tablename__ = "event_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
 event_initiatives = Table(
     "event_initiatives",
     Base.metadata,
@@ -85,9 +104,13 @@ class Event(Base, Timestamped):
         db_enum(EventStatus, "event_status"), default=EventStatus.planned
     )
     capacity: Mapped[int | None]
-    series: Mapped[str | None] = mapped_column(String(200), index=True)
-    # Counted at the door: everyone present, registered or not; and how many companies.
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_series.id", ondelete="SET NULL"), index=True
+    )
+    # Counted at the door: everyone present, registered or not; of them how many pupils (the
+    # one type a door count tells apart); and how many companies.
     headcount: Mapped[int | None]
+    headcount_pupils: Mapped[int | None]
     headcount_companies: Mapped[int | None]
     # For company visits: the company visited and whether the mayor took part.
     visited_company_id: Mapped[int | None] = mapped_column(
@@ -109,6 +132,7 @@ class Event(Base, Timestamped):
         order_by="EventSession.starts_at", cascade="all, delete-orphan", passive_deletes=True
     )
     visited_company: Mapped[Company | None] = relationship()
+    series: Mapped[EventSeries | None] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -145,6 +169,11 @@ class Registration(Base, Timestamped):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     status: Mapped[RegistrationStatus] = mapped_column(
         db_enum(RegistrationStatus, "registration_status")
+    )
+    participant_type: Mapped[ParticipantType] = mapped_column(
+        db_enum(ParticipantType, "participant_type", length=30),
+        default=ParticipantType.company_representative,
+        server_default=ParticipantType.company_representative.value,
     )
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

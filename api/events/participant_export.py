@@ -17,11 +17,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from api.auth.audit import record
-from api.events.enums import RegistrationStatus
+from api.events.enums import PARTICIPANT_TYPE_LABELS, RegistrationStatus
 from api.events.models import Event, Person, Registration
 from api.spreadsheet import neutralise
 
-HEADERS = ["Navn", "E-mail", "Telefon", "Virksomhed", "CVR", "Status", "Tjekket ind"]
+HEADERS = [
+    "Navn",
+    "E-mail",
+    "Telefon",
+    "Virksomhed",
+    "CVR",
+    "Status",
+    "Tjekket ind",
+    "Deltagertype",  # the sign-up import reads it back
+]
 STATUS_DA = {
     RegistrationStatus.registered: "tilmeldt",
     RegistrationStatus.waitlisted: "venteliste",
@@ -32,7 +41,7 @@ STATUS_DA = {
 SHEET_TITLE = "Deltagere"
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")  # the office's time, as people read the list
 ERASED = "(slettet)"
-COLUMN_WIDTHS = [28, 32, 16, 30, 10, 12, 18]
+COLUMN_WIDTHS = [28, 32, 16, 30, 10, 12, 18, 24]
 # Danish alphabetical order puts æ, ø, å after z, in that order; code points say å, æ, ø.
 _DANISH_ORDER = str.maketrans({"æ": "z{", "ø": "z|", "å": "z}"})
 
@@ -88,6 +97,7 @@ def _row(registration: Registration) -> list[Value]:
         company.cvr if company else None,
         STATUS_DA[registration.status],
         checked_in.astimezone(LOCAL_TIME).replace(tzinfo=None) if checked_in else None,
+        PARTICIPANT_TYPE_LABELS[registration.participant_type],
     ]
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 from api.db import utcnow
 from api.errors import ConflictError, InvalidInputError, NotFoundError, invalid
 from api.events.contacts import find_or_create_company, find_or_create_person, get_person
-from api.events.enums import SEATED, EventStatus, RegistrationStatus
+from api.events.enums import SEATED, EventStatus, ParticipantType, RegistrationStatus
 from api.events.models import Event, Person, Registration
 from api.events.schemas import RegistrationCreate
 
@@ -55,11 +55,15 @@ def register(session: Session, event: Event, data: RegistrationCreate) -> tuple[
             f"The event is full ({event.capacity} seats); register with waitlist=true to "
             "join the waiting list."
         )
-    if existing is not None:
+    if existing is not None:  # cancelled before: the registration comes back as asked now
         existing.status, existing.registered_at, existing.checked_in_at = status, utcnow(), None
+        existing.participant_type = data.participant_type
         session.flush()
         return existing, False
-    registration = Registration(event_id=event.id, person_id=person.id, status=status)
+    kind = data.participant_type
+    registration = Registration(
+        event_id=event.id, person_id=person.id, status=status, participant_type=kind
+    )
     session.add(registration)
     session.flush()
     return registration, True
@@ -111,6 +115,22 @@ def get_registration(session: Session, event: Event, registration_id: int) -> Re
     registration = session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         raise NotFoundError(f"No registration {registration_id} for this event.")
+    return registration
+
+
+def update_registration(
+    session: Session,
+    event: Event,
+    registration: Registration,
+    status: RegistrationStatus | None,
+    participant_type: ParticipantType | None,
+) -> Registration:
+    """Change the participant type, the status, or both."""
+    if participant_type is not None:
+        registration.participant_type = participant_type
+    if status is not None:
+        return set_registration_status(session, event, registration, status)
+    session.flush()
     return registration
 
 

@@ -15,8 +15,14 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.enums import Unit
-from api.events.metrics import EventFilter, EventsHeldMetric, EventsHeldParams
-from api.goals.registry import Aggregation, Contribution, MetricRequest, register
+from api.events.metrics import EventFilter, EventsHeldMetric, EventsHeldParams, unknown_series
+from api.goals.registry import (
+    Aggregation,
+    Contribution,
+    MetricRequest,
+    register,
+    register_reference_check,
+)
 
 
 def months_of(start: date, end: date) -> list[tuple[date, date]]:
@@ -70,3 +76,4 @@ class EventMonthsMetric:
 
 
 register(EventMonthsMetric())
+register_reference_check(EventMonthsMetric.key, unknown_series)

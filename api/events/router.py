@@ -1,13 +1,22 @@
 """HTTP layer of events: companies, people, events, registrations and check-in."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.common import IfMatch, Page, PageDep, check_if_match, paginate, set_etag
+from api.common import (
+    Id,
+    IfMatch,
+    IsoDateTime,
+    Page,
+    PageDep,
+    QueryText,
+    check_if_match,
+    paginate,
+    set_etag,
+)
 from api.db import SessionDep
 from api.events import contacts, demo, registrations
 from api.events import service as svc
@@ -38,7 +47,7 @@ router = APIRouter(tags=["events"])
 def list_companies(
     session: SessionDep,
     page: PageDep,
-    search: Annotated[str | None, Query(description="Part of the name or CVR.")] = None,
+    search: Annotated[QueryText | None, Query(description="Part of the name or CVR.")] = None,
 ) -> dict:
     """List companies by name."""
     return paginate(session, contacts.list_companies_query(search), page, Company.updated_at)
@@ -61,7 +70,7 @@ def create_company(session: SessionDep, data: CompanyCreate, response: Response)
 @router.get(
     "/companies/{company_id}", response_model=CompanyRead, dependencies=[requires(Scope.read)]
 )
-def get_company(session: SessionDep, company_id: int, response: Response) -> object:
+def get_company(session: SessionDep, company_id: Id, response: Response) -> object:
     """Get one company."""
     company = contacts.get_company(session, company_id)
     set_etag(response, company.version)
@@ -73,7 +82,7 @@ def get_company(session: SessionDep, company_id: int, response: Response) -> obj
 )
 def update_company(
     session: SessionDep,
-    company_id: int,
+    company_id: Id,
     data: CompanyUpdate,
     response: Response,
     if_match: IfMatch = None,
@@ -92,7 +101,7 @@ def update_company(
 def list_people(
     session: SessionDep,
     page: PageDep,
-    search: Annotated[str | None, Query(description="Part of the name or e-mail.")] = None,
+    search: Annotated[QueryText | None, Query(description="Part of the name or e-mail.")] = None,
 ) -> dict:
     """List people (personal data: editors and admins)."""
     return paginate(session, contacts.list_people_query(search), page, Person.updated_at)
@@ -115,7 +124,7 @@ def create_person(session: SessionDep, data: PersonCreate, response: Response) -
 @router.get(
     "/people/{person_id}", response_model=PersonRead, dependencies=[requires(Scope.personal_read)]
 )
-def get_person(session: SessionDep, person_id: int, response: Response) -> object:
+def get_person(session: SessionDep, person_id: Id, response: Response) -> object:
     """Get one person (personal data)."""
     person = contacts.get_person(session, person_id)
     set_etag(response, person.version)
@@ -129,7 +138,7 @@ def get_person(session: SessionDep, person_id: int, response: Response) -> objec
 )
 def update_person(
     session: SessionDep,
-    person_id: int,
+    person_id: Id,
     data: PersonUpdate,
     response: Response,
     if_match: IfMatch = None,
@@ -148,16 +157,16 @@ def list_events(
     page: PageDep,
     kind: EventKind | None = None,
     status: EventStatus | None = None,
-    series: str | None = None,
-    initiative_id: int | None = None,
-    starts_from: Annotated[datetime | None, Query(description="Starting at or after.")] = None,
-    starts_before: Annotated[datetime | None, Query(description="Starting before.")] = None,
+    series_id: Annotated[Id | None, Query(description="Events of this series.")] = None,
+    initiative_id: Id | None = None,
+    starts_from: Annotated[IsoDateTime | None, Query(description="Starting at or after.")] = None,
+    starts_before: Annotated[IsoDateTime | None, Query(description="Starting before.")] = None,
 ) -> dict:
     """List events by start time, with their registration counts (no personal data)."""
     query = svc.list_events_query(
         kind=kind,
         status=status,
-        series=series,
+        series_id=series_id,
         initiative_id=initiative_id,
         starts_from=starts_from,
         starts_before=starts_before,
@@ -183,7 +192,7 @@ def create_event(session: SessionDep, data: EventCreate, response: Response) -> 
 
 
 @router.get("/events/{event_id}", response_model=EventRead, dependencies=[requires(Scope.read)])
-def get_event(session: SessionDep, event_id: int, response: Response) -> dict:
+def get_event(session: SessionDep, event_id: Id, response: Response) -> dict:
     """Get one event with its registration counts."""
     event = svc.get_event(session, event_id)
     set_etag(response, event.version)
@@ -193,7 +202,7 @@ def get_event(session: SessionDep, event_id: int, response: Response) -> dict:
 @router.patch("/events/{event_id}", response_model=EventRead, dependencies=[requires(Scope.write)])
 def update_event(
     session: SessionDep,
-    event_id: int,
+    event_id: Id,
     data: EventUpdate,
     response: Response,
     if_match: IfMatch = None,
@@ -211,7 +220,7 @@ def update_event(
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[requires(Scope.write)],
 )
-def delete_event(session: SessionDep, event_id: int) -> None:
+def delete_event(session: SessionDep, event_id: Id) -> None:
     """Delete an event with its registrations (to call one off, set status cancelled)."""
     svc.delete_event(session, svc.get_event(session, event_id))
 
@@ -223,7 +232,7 @@ def delete_event(session: SessionDep, event_id: int) -> None:
 )
 def list_registrations(
     session: SessionDep,
-    event_id: int,
+    event_id: Id,
     page: PageDep,
     status: RegistrationStatus | None = None,
 ) -> dict:
@@ -248,7 +257,7 @@ def list_registrations(
     dependencies=[requires(Scope.write), requires(Scope.personal_read)],
 )
 def register(
-    session: SessionDep, event_id: int, data: RegistrationCreate, response: Response
+    session: SessionDep, event_id: Id, data: RegistrationCreate, response: Response
 ) -> RegistrationDetail:
     """Register a person; the same person again returns the existing registration (200)."""
     event = svc.get_event(session, event_id)
@@ -263,17 +272,21 @@ def register(
 
 
 @router.patch(
-    "/events/{event_id}/registrations/{registration_id}",
+    # :int, so that ".../registrations/import" is no registration (405 there, not 422).
+    "/events/{event_id}/registrations/{registration_id:int}",
     response_model=RegistrationDetail,
     dependencies=[requires(Scope.write), requires(Scope.personal_read)],
 )
 def update_registration(
-    session: SessionDep, event_id: int, registration_id: int, data: RegistrationUpdate
+    session: SessionDep, event_id: Id, registration_id: Id, data: RegistrationUpdate
 ) -> object:
-    """Mark attended, no-show or cancelled; a freed seat goes to the waiting list's first."""
+    """Mark attended, no-show or cancelled (a freed seat goes to the waiting list's first),
+    or set the participant type."""
     event = svc.get_event(session, event_id)
     registration = registrations.get_registration(session, event, registration_id)
-    return registrations.set_registration_status(session, event, registration, data.status)
+    return registrations.update_registration(
+        session, event, registration, data.status, data.participant_type
+    )
 
 
 @router.post(
@@ -281,7 +294,7 @@ def update_registration(
     response_model=CheckInResult,
     dependencies=[requires(Scope.write)],
 )
-def check_in(session: SessionDep, event_id: int, data: CheckIn) -> CheckInResult:
+def check_in(session: SessionDep, event_id: Id, data: CheckIn) -> CheckInResult:
     """Check people in at the door, one or many; all or nothing."""
     event = svc.get_event(session, event_id)
     checked, already = registrations.check_in(session, event, data.person_ids)
@@ -292,7 +305,7 @@ def check_in(session: SessionDep, event_id: int, data: CheckIn) -> CheckInResult
     "/events/{event_id}/mark-held", response_model=EventRead, dependencies=[requires(Scope.write)]
 )
 def mark_held(
-    session: SessionDep, event_id: int, response: Response, if_match: IfMatch = None
+    session: SessionDep, event_id: Id, response: Response, if_match: IfMatch = None
 ) -> dict:
     """Record a started event as held; registrations still only registered become no-shows
     (If-Match is checked when sent)."""

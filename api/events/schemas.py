@@ -6,14 +6,13 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from api.auth.permissions import ActorKind
-from api.common import Schema
+from api.common import Id, RequestBody, Schema
 from api.events.cvr import normalise_cvr
-from api.events.enums import EventKind, EventStatus, RegistrationStatus
+from api.events.enums import EventKind, EventStatus, ParticipantType, RegistrationStatus
+from api.goals.schemas import GOAL_KEY_PATTERN
 
 
-class CompanyFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CompanyFields(RequestBody):
     name: str = Field(min_length=1, max_length=300)
     address: str | None = Field(default=None, max_length=300)
     postal_code: str | None = Field(default=None, max_length=10)
@@ -31,9 +30,7 @@ class CompanyCreate(CompanyFields):
         return normalise_cvr(value)
 
 
-class CompanyUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CompanyUpdate(RequestBody):
     name: str | None = Field(default=None, min_length=1, max_length=300)
     address: str | None = Field(default=None, max_length=300)
     postal_code: str | None = Field(default=None, max_length=10)
@@ -54,25 +51,21 @@ class CompanyRead(Schema):
     updated_at: datetime
 
 
-class PersonFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PersonFields(RequestBody):
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr | None = None
     phone: str | None = Field(default=None, max_length=40)
 
 
 class PersonCreate(PersonFields):
-    company_id: int | None = None
+    company_id: Id | None = None
 
 
-class PersonUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PersonUpdate(RequestBody):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     email: EmailStr | None = None
     phone: str | None = Field(default=None, max_length=40)
-    company_id: int | None = None
+    company_id: Id | None = None
 
 
 class PersonRead(Schema):
@@ -85,7 +78,39 @@ class PersonRead(Schema):
     updated_at: datetime
 
 
-class SessionIn(BaseModel):
+class EventSeriesCreate(RequestBody):
+    name: str = Field(
+        min_length=1, max_length=200, description="Unique display name, e.g. 'Klimaugen 2026'."
+    )
+    key: str | None = Field(
+        default=None,
+        pattern=GOAL_KEY_PATTERN,
+        max_length=100,
+        description="Stable key goals bind to (metric_params.series); made from the name "
+        "when left out ('Klimaugen 2026' → 'klimaugen-2026'). It never changes.",
+    )
+    description: str | None = None
+
+
+class EventSeriesUpdate(RequestBody):
+    """The name and description; the key stays, so goals bound to it keep counting."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = None
+
+
+class EventSeriesRead(Schema):
+    id: int
+    key: str
+    name: str
+    description: str | None
+    events: int = Field(default=0, description="How many events belong to the series.")
+    updated_at: datetime
+
+
+class SessionIn(RequestBody):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
     starts_at: datetime
@@ -99,9 +124,7 @@ class SessionIn(BaseModel):
         return self
 
 
-class EventFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EventFields(RequestBody):
     kind: EventKind
     title: str = Field(min_length=1, max_length=300)
     description: str = ""
@@ -116,24 +139,29 @@ class EventFields(BaseModel):
         description="How many are expected to come, for the goals' trajectories; the "
         "capacity where left out.",
     )
-    series: str | None = Field(
-        default=None, max_length=200, description="E.g. 'Klimaugen 2026', 'Iværksætteruge 46'."
+    series_id: Id | None = Field(
+        default=None, description="The event series (GET /event-series), e.g. Klimaugen 2026."
     )
     headcount: int | None = Field(
         default=None, ge=0, description="Everyone counted at the door, registered or not."
     )
+    headcount_pupils: int | None = Field(
+        default=None,
+        ge=0,
+        description="Of the door count, how many were pupils (elever); needs headcount.",
+    )
     headcount_companies: int | None = Field(
         default=None, ge=0, description="Companies counted at the door."
     )
-    visited_company_id: int | None = Field(
+    visited_company_id: Id | None = Field(
         default=None, description="For a company visit: the company visited."
     )
     mayor_present: bool = Field(default=False, description="For a company visit.")
     tentative: bool = Field(
         default=False, description="The date is not fixed yet; the times span the period."
     )
-    initiative_ids: list[int] = Field(default_factory=list)
-    organizer_ids: list[int] = Field(default_factory=list)
+    initiative_ids: list[Id] = Field(default_factory=list)
+    organizer_ids: list[Id] = Field(default_factory=list)
     sessions: list[SessionIn] = Field(default_factory=list)
 
 
@@ -144,7 +172,7 @@ class EventCreate(EventFields):
         return self
 
 
-class EventUpdate(BaseModel):
+class EventUpdate(RequestBody):
     """Any subset of an event's fields; the merged event must still be consistent."""
 
     model_config = ConfigDict(extra="forbid")
@@ -158,14 +186,15 @@ class EventUpdate(BaseModel):
     status: EventStatus | None = None
     capacity: int | None = Field(default=None, ge=1)
     expected_participants: int | None = Field(default=None, ge=0)
-    series: str | None = Field(default=None, max_length=200)
+    series_id: Id | None = None
     headcount: int | None = Field(default=None, ge=0)
+    headcount_pupils: int | None = Field(default=None, ge=0)
     headcount_companies: int | None = Field(default=None, ge=0)
-    visited_company_id: int | None = None
+    visited_company_id: Id | None = None
     mayor_present: bool | None = None
     tentative: bool | None = None
-    initiative_ids: list[int] | None = None
-    organizer_ids: list[int] | None = None
+    initiative_ids: list[Id] | None = None
+    organizer_ids: list[Id] | None = None
     sessions: list[SessionIn] | None = None
 
 
@@ -177,6 +206,13 @@ def check_event(event: EventFields) -> None:
         event.visited_company_id is not None or event.mayor_present
     ):
         raise ValueError("visited_company_id and mayor_present are for company visits only")
+    if event.headcount_pupils is not None and (
+        event.headcount is None or event.headcount_pupils > event.headcount
+    ):
+        raise ValueError(
+            "headcount_pupils: eleverne er en del af optællingen ved døren, så antallet kan ikke "
+            "være større end headcount (og kræver at headcount er udfyldt)"
+        )
 
 
 class EventCounts(BaseModel):
@@ -201,8 +237,10 @@ class EventRead(Schema):
     status: EventStatus
     capacity: int | None
     expected_participants: int | None
-    series: str | None
+    series_id: int | None
+    series: str | None = Field(description="The series' name (read-only; set series_id).")
     headcount: int | None
+    headcount_pupils: int | None
     headcount_companies: int | None
     visited_company_id: int | None
     mayor_present: bool
@@ -216,12 +254,12 @@ class EventRead(Schema):
     updated_at: datetime
 
 
-class RegistrationCreate(BaseModel):
+class RegistrationCreate(RequestBody):
     """Register an existing person, or a new one given by name (and e-mail, company CVR)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int | None = None
+    person_id: Id | None = None
     person: PersonFields | None = None
     company_cvr: str | None = Field(
         default=None, description="The person's company; created if new (give company_name)."
@@ -229,6 +267,10 @@ class RegistrationCreate(BaseModel):
     company_name: str | None = Field(default=None, max_length=300)
     waitlist: bool = Field(
         default=False, description="When the event is full, join the waiting list."
+    )
+    participant_type: ParticipantType = Field(
+        default=ParticipantType.company_representative,
+        description="Who the participant is; a goal can count only some types.",
     )
 
     @field_validator("company_cvr")
@@ -248,6 +290,7 @@ class RegistrationRead(Schema):
     event_id: int
     person_id: int
     status: RegistrationStatus
+    participant_type: ParticipantType
     registered_at: datetime
     checked_in_at: datetime | None
     waitlist_position: int | None = None
@@ -259,16 +302,23 @@ class RegistrationDetail(RegistrationRead):
     person: PersonRead
 
 
-class RegistrationUpdate(BaseModel):
+class RegistrationUpdate(RequestBody):
+    """The status, the participant type, or both."""
+
     model_config = ConfigDict(extra="forbid")
 
-    status: RegistrationStatus
+    status: RegistrationStatus | None = None
+    participant_type: ParticipantType | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if self.status is None and self.participant_type is None:
+            raise ValueError("angiv status eller participant_type")
+        return self
 
 
-class CheckIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    person_ids: list[int] = Field(min_length=1, max_length=1000)
+class CheckIn(RequestBody):
+    person_ids: list[Id] = Field(min_length=1, max_length=1000)
 
 
 class CheckInResult(BaseModel):
@@ -316,6 +366,7 @@ class ExportEvent(Schema):
 class ExportRegistration(Schema):
     id: int
     status: RegistrationStatus
+    participant_type: ParticipantType
     registered_at: datetime
     checked_in_at: datetime | None
     event: ExportEvent

@@ -14,7 +14,7 @@ from api.config import get_settings
 from api.db import utcnow
 from api.errors import ConflictError, InvalidInputError, NotFoundError, invalid
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
-from api.events.models import Company, Event, EventSession, Registration
+from api.events.models import Company, Event, EventSeries, EventSession, Registration
 from api.events.registrations import promote_waitlist
 from api.events.schemas import EventCreate, EventFields, EventUpdate, check_event
 from api.plans.models import Initiative, Organization
@@ -26,13 +26,13 @@ def list_events_query(
     *,
     kind: EventKind | None = None,
     status: EventStatus | None = None,
-    series: str | None = None,
+    series_id: int | None = None,
     initiative_id: int | None = None,
     starts_from: datetime | None = None,
     starts_before: datetime | None = None,
 ) -> Select[tuple[Event]]:
     query = select(Event).options(*_event_options()).order_by(Event.starts_at, Event.id)
-    conditions = {Event.kind: kind, Event.status: status, Event.series: series}
+    conditions = {Event.kind: kind, Event.status: status, Event.series_id: series_id}
     for column, value in conditions.items():
         if value is not None:
             query = query.where(column == value)
@@ -68,14 +68,26 @@ def _related(session: Session, model: type, ids: Sequence[int], field: str) -> l
     return found
 
 
+def _series(session: Session, series_id: int | None) -> EventSeries | None:
+    if series_id is None:
+        return None
+    series = session.get(EventSeries, series_id)
+    if series is None:
+        raise invalid(
+            "series_id", f"der findes ingen arrangementsserie med id {series_id} (se /event-series)"
+        )
+    return series
+
+
 def _apply_event(session: Session, event: Event, data: EventFields) -> None:
-    values = data.model_dump(exclude={"initiative_ids", "organizer_ids", "sessions"})
+    values = data.model_dump(exclude={"initiative_ids", "organizer_ids", "sessions", "series_id"})
     for name, value in values.items():
         setattr(event, name, value)
     event.initiatives = _related(session, Initiative, data.initiative_ids, "initiative_ids")
     event.organizers = _related(session, Organization, data.organizer_ids, "organizer_ids")
     if data.visited_company_id is not None:
         _related(session, Company, [data.visited_company_id], "visited_company_id")
+    event.series = _series(session, data.series_id)
     event.sessions = [EventSession(**s.model_dump()) for s in data.sessions]
 
 
@@ -183,6 +195,7 @@ def participants(event: Event, counts: Counter[str]) -> int:
 def event_read(event: Event, counts: Counter[str]) -> dict[str, Any]:
     return {
         **{name: getattr(event, name) for name in EventFields.model_fields},
+        "series": event.series.name if event.series else None,
         "id": event.id,
         "plan_key": event.plan_key,
         "is_demo": event.is_demo,

@@ -19,7 +19,12 @@ from sqlalchemy.orm import Session, selectinload
 from api import imports
 from api.errors import ConflictError, DomainError, InvalidInputError
 from api.events import registrations
-from api.events.enums import EventStatus, RegistrationStatus
+from api.events.enums import (
+    PARTICIPANT_TYPE_LABELS,
+    EventStatus,
+    ParticipantType,
+    RegistrationStatus,
+)
 from api.events.models import Event, Person, Registration
 from api.events.schemas import RegistrationCreate
 from api.tabular import Table, TabularError, read_table
@@ -38,6 +43,19 @@ ALIASES: dict[str, list[str]] = {
     "phone": ["telefon", "tlf", "tlf.", "telefonnummer", "mobil", "mobilnummer", "phone"],
     "cvr": ["cvr", "cvr-nr.", "cvr-nr", "cvr nr.", "cvr nr", "cvr-nummer", "cvr nummer"],
     "company": ["virksomhed", "firma", "company", "virksomhedsnavn", "firmanavn", "company name"],
+    "participant_type": ["deltagertype", "type", "deltager type", "participant type"],
+}
+# The participant types as a sign-up list writes them (case and spacing are ignored); an
+# empty cell is a company representative, as a registration is by default.
+TYPE_WORDS: dict[str, ParticipantType] = {
+    **{label.lower(): kind for kind, label in PARTICIPANT_TYPE_LABELS.items()},
+    **{kind.value: kind for kind in ParticipantType},
+    "virksomhedsrepræsentanter": ParticipantType.company_representative,
+    "virksomhed": ParticipantType.company_representative,
+    "borgere": ParticipantType.citizen,
+    "elever": ParticipantType.pupil,
+    "skoleelev": ParticipantType.pupil,
+    "anden": ParticipantType.other,
 }
 # Where the registration schema and the service name a field, in the file's terms.
 _FIELD_OF = {
@@ -71,7 +89,9 @@ ACCEPTED = (SignupOutcome.register, SignupOutcome.waitlist, SignupOutcome.alread
 
 
 class SignupMessage(BaseModel):
-    field: str | None = Field(description="Our field: name, email, phone, cvr, company.")
+    field: str | None = Field(
+        description="Our field: name, email, phone, cvr, company, participant_type."
+    )
     column: str | None = Field(description="The file's header for that field.")
     message: str
 
@@ -235,8 +255,11 @@ def _import_row(session: Session, run: _Run, number: int, row: dict[str, str]) -
     name = _person_name(row)
     if not name:
         return _rejected(number, None, [_message(run, "name", "the name is empty")])
+    participant_type = _participant_type(row.get("participant_type") or "")
+    if participant_type is None:
+        return _rejected(number, name, [_message(run, "participant_type", _type_problem(row))])
     try:
-        data = _registration_data(row, name)
+        data = _registration_data(row, name, participant_type)
     except ValidationError as exc:
         return _rejected(number, name, _validation_messages(run, exc))
     notes = _notes(run, data)
@@ -258,7 +281,20 @@ def _person_name(row: dict[str, str]) -> str:
     return " ".join(name.split())
 
 
-def _registration_data(row: dict[str, str], name: str) -> RegistrationCreate:
+def _participant_type(text: str) -> ParticipantType | None:
+    """A cell's participant type; the default for an empty cell, None for an unknown word."""
+    word = " ".join(text.split()).lower()
+    return TYPE_WORDS.get(word) if word else ParticipantType.company_representative
+
+
+def _type_problem(row: dict[str, str]) -> str:
+    known = ", ".join(PARTICIPANT_TYPE_LABELS.values())
+    return f"ukendt deltagertype »{row.get('participant_type')}« (brug {known})"
+
+
+def _registration_data(
+    row: dict[str, str], name: str, participant_type: ParticipantType
+) -> RegistrationCreate:
     """The row as a registration request; pydantic checks e-mail, phone and CVR."""
     person = {"name": name, "email": row.get("email") or None, "phone": row.get("phone") or None}
     return RegistrationCreate.model_validate(
@@ -267,6 +303,7 @@ def _registration_data(row: dict[str, str], name: str) -> RegistrationCreate:
             "company_cvr": row.get("cvr") or None,
             "company_name": row.get("company") or None,
             "waitlist": True,  # an imported sign-up joins the waiting list, never bounces
+            "participant_type": participant_type,
         }
     )
 
@@ -304,7 +341,9 @@ def _register(
         return SignupRow(row=number, outcome=outcome, person_name=name, messages=notes)
     if before is not None:
         # Signed up again after cancelling: the same person's registration comes back.
-        data = RegistrationCreate(person_id=before.person_id, waitlist=True)
+        data = RegistrationCreate(
+            person_id=before.person_id, waitlist=True, participant_type=data.participant_type
+        )
     try:
         with session.begin_nested():
             registration, _ = registrations.register(session, run.event, data)

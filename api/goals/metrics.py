@@ -3,11 +3,10 @@
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import cache
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import ClassVar, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Result, Select, bindparam, extract, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.enums import Unit
@@ -34,48 +33,6 @@ NEWEST_FIRST = (Measurement.measured_on.desc(), Measurement.id.desc())
 def newest_in_period(measurements: Iterable[R], start: date, end: date) -> R | None:
     """The newest inside [start, end] of measurements given in NEWEST_FIRST order."""
     return next((m for m in measurements if start <= m.measured_on <= end), None)
-
-
-@cache
-def _newest_per_year_statement() -> Select[Any]:
-    """Built once: constructing a windowed statement costs more than the rest of a call."""
-    year = extract("year", Measurement.measured_on)
-    ranked = (
-        select(
-            Measurement.id,
-            Measurement.goal_id,
-            Measurement.measured_on,
-            Measurement.value,
-            Measurement.comment,
-            Measurement.entered_by,
-            func.row_number()
-            .over(partition_by=(Measurement.goal_id, year), order_by=NEWEST_FIRST)
-            .label("rank"),
-        )
-        .where(
-            Measurement.goal_id.in_(bindparam("goal_ids", expanding=True)),
-            Measurement.measured_on <= bindparam("until"),
-        )
-        .subquery()
-    )
-    return select(
-        ranked.c.id,
-        ranked.c.goal_id,
-        ranked.c.measured_on,
-        ranked.c.value,
-        ranked.c.comment,
-        ranked.c.entered_by,
-    ).where(ranked.c.rank == 1)
-
-
-def newest_per_year(session: Session, goal_ids: Sequence[int], until: date) -> Result[Any]:
-    """The newest measurement of each goal in each calendar year, up to `until`.
-
-    The database picks them (a window function), so years of history never travel to Python.
-    """
-    return session.execute(
-        _newest_per_year_statement(), {"goal_ids": list(goal_ids), "until": until}
-    )
 
 
 class NoParams(BaseModel):

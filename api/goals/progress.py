@@ -1,41 +1,35 @@
 """Progress of a plan at a date: every goal's actual, target, status and yearly series.
 
 A fixed number of SQL statements per call, whatever the number of goals: the plan tree as
-plain rows (plan, tracks, initiatives, goals: `plan_rows`), targets, the newest measurement per
-goal and year, milestone notes and comments, the calendar of the goals that have one, and one
-per metric in use. bench/progress.py compares it with one hand-written query that fetches the
-same rows.
+plain rows (`plan_rows`: the plan with its goals, the tracks with their initiatives), what the
+goals have (targets, the newest measurement per goal and year, milestone notes and comments)
+in one, the calendar of the goals that have one, and one per metric in use. bench/progress.py
+compares it with one hand-written query that fetches the same rows.
 """
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Row
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.enums import GoalKind, MilestoneState, Pace
 from api.errors import NotFoundError
-from api.goals.metrics import newest_per_year
 from api.goals.plan_rows import (
-    goals_statement,
-    initiatives_statement,
-    plan_statement,
-    targets_by_year,
-    tracks_statement,
-    written_by,
+    GoalData,
+    GoalRow,
+    MeasurementRow,
+    NoteRow,
+    PlanRow,
+    goal_data,
+    plan_and_goals,
+    tracks_with_initiatives,
 )
-from api.goals.progress_schemas import (
-    GoalProgress,
-    InitiativeProgress,
-    PlanProgress,
-    RecordedValue,
-    SeriesPoint,
-    StatusCounts,
-    TrackProgress,
-)
+from api.goals.progress_schemas import Comment, PlanProgress, SeriesPoint
 from api.goals.registry import MetricRequest, get_metric, parse_params
 from api.goals.rules import Rule, Status, YearTarget, assess, assess_milestone
 from api.goals.schemas import Baseline
@@ -45,12 +39,16 @@ from api.goals.trajectory import Delivery, Planner, period_of, planner_for, year
 @dataclass(frozen=True)
 class _Values:
     computed: dict[tuple[int, int], float | None]  # (goal id, year) → metric value
-    recorded: dict[tuple[int, int], Row[Any]]  # (goal id, year) → newest measurement
+    recorded: dict[tuple[int, int], MeasurementRow]  # (goal id, year) → newest measurement
     planned: dict[int, list[Delivery]]  # goal id → the plan year's planned activities
 
 
 def _planned(
-    session: Session, goals: Sequence[Row[Any]], plan: Row[Any], evaluated_on: date
+    session: Session,
+    goals: Sequence[GoalRow],
+    params: dict[int, BaseModel],
+    plan: PlanRow,
+    evaluated_on: date,
 ) -> dict[int, list[Delivery]]:
     """The plan year's planned activities of each cumulative goal whose metric has a calendar:
     one call per planner, over the whole year (the forecast needs what lies ahead too)."""
@@ -61,8 +59,7 @@ def _planned(
             key = goal.metric or "manual"
             planner = planner_for(key)
             if planner is not None:
-                params = parse_params(key, goal.metric_params)
-                requests[planner].append((key, MetricRequest(goal.id, params, *year)))
+                requests[planner].append((key, MetricRequest(goal.id, params[goal.id], *year)))
     planned: dict[int, list[Delivery]] = {}
     for planner, items in requests.items():
         for (_, request), deliveries in zip(
@@ -74,44 +71,64 @@ def _planned(
 
 def _collect_values(
     session: Session,
-    goals: Sequence[Row[Any]],
-    targets: dict[int, dict[int, YearTarget]],
-    plan: Row[Any],
+    goals: Sequence[GoalRow],
+    data: GoalData,
+    plan: PlanRow,
     evaluated_on: date,
 ) -> tuple[_Values, dict[int, list[int]]]:
     """Every measurable goal's recorded and computed value for each year of its series."""
     plan_year = plan.year
     measurable = [g for g in goals if g.kind is GoalKind.measurable]
     # Each year of a series is a calendar year cut at the evaluation date.
-    rows = newest_per_year(session, [g.id for g in measurable], evaluated_on)
-    recorded = {(row.goal_id, row.measured_on.year): row for row in rows}
+    targets, recorded = data.targets, data.recorded
     measured_years: dict[int, set[int]] = defaultdict(set)
     for goal_id, year in recorded:
         measured_years[goal_id].add(year)
     years_of: dict[int, list[int]] = {}
+    params: dict[int, BaseModel] = {}  # parsed metric_params, of goals with data of their own
+    periods: dict[int, tuple[date, date] | None] = {}  # by year: every goal has the same
     requests: dict[str, list[tuple[tuple[int, int], MetricRequest]]] = defaultdict(list)
     for goal in measurable:
         years_of[goal.id] = sorted(targets[goal.id].keys() | measured_years[goal.id] | {plan_year})
         metric = get_metric(goal.metric or "manual")
         if metric.reads_measurements:
             continue
-        params = parse_params(metric.key, goal.metric_params)
+        params[goal.id] = goal_params = parse_params(metric.key, goal.metric_params)
         for year in years_of[goal.id]:
-            period = period_of(year, evaluated_on)
+            if year not in periods:
+                periods[year] = period_of(year, evaluated_on)
+            period = periods[year]
             if period is not None:
                 requests[metric.key].append(
-                    ((goal.id, year), MetricRequest(goal.id, params, *period))
+                    ((goal.id, year), MetricRequest(goal.id, goal_params, *period))
                 )
     computed: dict[tuple[int, int], float | None] = {}
     for key, items in requests.items():
         values = get_metric(key).compute(session, [request for _, request in items])
         computed.update(zip((k for k, _ in items), values, strict=True))
-    return _Values(computed, recorded, _planned(session, measurable, plan, evaluated_on)), years_of
+    planned = _planned(session, measurable, params, plan, evaluated_on)
+    return _Values(computed, recorded, planned), years_of
 
 
-def _common(
-    goal: Row[Any], target: YearTarget | None, plan_year: int, evaluated_on: date
-) -> dict[str, Any]:
+NEEDS_COMMENT = frozenset({Status.at_risk, Status.off_track, Status.overdue})
+
+# A goal's progress as the fields of GoalProgress. The whole plan is validated into
+# PlanProgress once, at the end: pydantic builds the hundreds of goals and series points of a
+# plan faster from plain dicts in one call than Python can construct them one by one.
+Fields = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every goal of one progress call is judged at."""
+
+    plan_year: int
+    evaluated_on: date
+    elapsed: float  # year_elapsed of the plan's year at the date
+    comments: dict[int, Comment]  # each goal's newest written status
+
+
+def _common(goal: GoalRow, target: YearTarget | None, status: str, context: _Context) -> Fields:
     return {
         "goal_id": goal.id,
         "key": goal.key,
@@ -122,6 +139,7 @@ def _common(
         "unit": goal.unit,
         "direction": goal.direction,
         "pace": goal.pace,
+        # Built, not validated: a request body's checks are for what people send.
         "baseline": (
             Baseline.model_construct(year=goal.baseline_year, value=goal.baseline_value)
             if goal.baseline_value is not None
@@ -129,52 +147,52 @@ def _common(
         ),
         "target": target.value if target else None,
         "target_upper": target.upper if target else None,
-        "year_elapsed": year_elapsed(plan_year, evaluated_on),
+        "year_elapsed": context.elapsed,
+        "status": status,
+        "comment": context.comments.get(goal.id),
+        "comment_needed": status in NEEDS_COMMENT,
     }
 
 
-def _milestone_progress(
-    goal: Row[Any], plan_year: int, evaluated_on: date, notes: list[Row[Any]] | None
-) -> GoalProgress:
+def _milestone_progress(goal: GoalRow, notes: list[NoteRow] | None, context: _Context) -> Fields:
     """The state in force at the date: the newest note dated by then; with no notes at all, the
     goal's own state (as the plan file gives it); with notes all later, not started."""
+    evaluated_on = context.evaluated_on
     dated = [note for note in notes or [] if note.day <= evaluated_on]
     if dated:
         state, note = dated[-1].state, f"{dated[-1].text} ({dated[-1].day.isoformat()})"
     else:
         state = MilestoneState.not_started if notes else goal.milestone_state
         state, note = state or MilestoneState.not_started, None
-    due_on = goal.due_on or date(plan_year, 12, 31)
+    due_on = goal.due_on or date(context.plan_year, 12, 31)
     judged = assess_milestone(state, due_on, evaluated_on, note)
-    return GoalProgress(
-        **_common(goal, None, plan_year, evaluated_on),
-        actual=None,
-        actual_source=None,
-        computed=None,
-        recorded=None,
-        expected=None,
-        expected_basis=None,
-        forecast=None,
-        forecast_reached=None,
-        milestone_state=judged.state,
-        due_on=due_on,
-        status=judged.status,
-        explanation=judged.explanation,
-        series=[],
-        comment=None,
-        comment_needed=False,
-    )
+    return {
+        **_common(goal, None, judged.status, context),
+        "actual": None,
+        "actual_source": None,
+        "computed": None,
+        "recorded": None,
+        "expected": None,
+        "expected_basis": None,
+        "forecast": None,
+        "forecast_reached": None,
+        "milestone_state": judged.state,
+        "due_on": due_on,
+        "explanation": judged.explanation,
+        "series": [],
+    }
 
 
 def _goal_progress(
-    goal: Row[Any],
+    goal: GoalRow,
     targets: dict[int, YearTarget],
     values: _Values,
     years: list[int],
-    plan_year: int,
-    evaluated_on: date,
-) -> GoalProgress:
-    actual, source = _actual(values, goal.id, plan_year)
+    context: _Context,
+) -> Fields:
+    plan_year = context.plan_year
+    actuals = _actuals(values, goal.id, years)
+    actual, source = actuals[plan_year]
     recorded = values.recorded.get((goal.id, plan_year))
     assert goal.unit and goal.direction and goal.pace  # guaranteed for measurable goals
     target = targets.get(plan_year)
@@ -183,138 +201,136 @@ def _goal_progress(
         target=target,
         rule=Rule(goal.unit, goal.direction, goal.pace),
         year=plan_year,
-        evaluated_on=evaluated_on,
+        evaluated_on=context.evaluated_on,
         deliveries=values.planned.get(goal.id, ()),
     )
-    series = []
-    for year in years:
-        year_actual, year_source = _actual(values, goal.id, year)
-        year_target = targets.get(year)
-        series.append(
-            SeriesPoint(
-                year=year,
-                target=year_target.value if year_target else None,
-                actual=year_actual,
-                actual_source=year_source,
-            )
-        )
-    # Every value here is already typed and checked; skipping validation of hundreds of goals
-    # and series points keeps progress within reach of the query that feeds it.
-    return GoalProgress.model_construct(
-        **_common(goal, target, plan_year, evaluated_on),
-        actual=actual,
-        actual_source=source,
-        computed=values.computed.get((goal.id, plan_year)),
-        recorded=RecordedValue.model_construct(
-            value=recorded.value,
-            measured_on=recorded.measured_on,
-            comment=recorded.comment,
-            entered_by=recorded.entered_by,
-        )
+    series: list[SeriesPoint] = [
+        {
+            "year": year,
+            "target": year_target.value if (year_target := targets.get(year)) else None,
+            "actual": year_actual,
+            "actual_source": year_source,
+        }
+        for year, (year_actual, year_source) in actuals.items()
+    ]
+    return {
+        **_common(goal, target, assessment.status.value, context),
+        "actual": actual,
+        "actual_source": source,
+        "computed": values.computed.get((goal.id, plan_year)),
+        "recorded": {
+            "value": recorded.value,
+            "measured_on": recorded.measured_on,
+            "comment": recorded.comment,
+            "entered_by": recorded.entered_by,
+        }
         if recorded
         else None,
-        expected=assessment.expected,
-        expected_basis=assessment.basis,
-        forecast=assessment.forecast,
-        forecast_reached=assessment.forecast_reached,
-        milestone_state=None,
-        due_on=None,
-        status=assessment.status.value,
-        explanation=assessment.explanation,
-        series=series,
-        comment=None,
-        comment_needed=False,
-    )
+        "expected": assessment.expected,
+        "expected_basis": assessment.basis,
+        "forecast": assessment.forecast,
+        "forecast_reached": assessment.forecast_reached,
+        "milestone_state": None,
+        "due_on": None,
+        "explanation": assessment.explanation,
+        "series": series,
+    }
 
 
-def _actual(values: _Values, goal_id: int, year: int) -> tuple[float | None, str | None]:
-    """The metric's own data wins; a recorded measurement stands where it has none."""
-    computed = values.computed.get((goal_id, year))
-    if computed is not None:
-        return computed, "metric"
-    recorded = values.recorded.get((goal_id, year))
-    if recorded is not None:
-        return recorded.value, "measurement"
-    return None, None
+def _actuals(
+    values: _Values, goal_id: int, years: list[int]
+) -> dict[int, tuple[float | None, str | None]]:
+    """Each year's actual and where it comes from: the metric's own data wins; a recorded
+    measurement stands where it has none."""
+    computed, recorded = values.computed, values.recorded
+    actuals: dict[int, tuple[float | None, str | None]] = {}
+    for year in years:
+        value = computed.get((goal_id, year))
+        if value is not None:
+            actuals[year] = (value, "metric")
+        elif (row := recorded.get((goal_id, year))) is not None:
+            actuals[year] = (row.value, "measurement")
+        else:
+            actuals[year] = (None, None)
+    return actuals
 
 
-def _summary(goals: Iterable[GoalProgress]) -> StatusCounts:
-    counts = Counter(goal.status for goal in goals)
-    return StatusCounts(**counts, total=sum(counts.values()))
-
-
-NEEDS_COMMENT = frozenset({Status.at_risk, Status.off_track, Status.overdue})
+def _summary(goals: Iterable[Fields]) -> Fields:
+    """StatusCounts' fields."""
+    counts = Counter(goal["status"] for goal in goals)
+    return {**counts, "total": sum(counts.values())}
 
 
 def _tracks(
     session: Session,
-    plan: Row[Any],
-    progress: dict[int, GoalProgress],
-    by_initiative: dict[int | None, list[Row[Any]]],
-) -> list[TrackProgress]:
-    """The plan's tracks and initiatives with their goals' progress, rolled up."""
-    by_track: dict[int, list[Row[Any]]] = defaultdict(list)
-    for initiative in session.execute(initiatives_statement(), {"plan_id": plan.id}):
-        by_track[initiative.track_id].append(initiative)
+    plan: PlanRow,
+    progress: dict[int, Fields],
+    by_initiative: dict[int | None, list[GoalRow]],
+) -> list[Fields]:
+    """The plan's tracks and initiatives (TrackProgress' fields) with their goals' progress,
+    rolled up."""
     tracks = []
-    for track in session.execute(tracks_statement(), {"strategy_id": plan.strategy_id}):
+    for _, rows in groupby(tracks_with_initiatives(session, plan), key=lambda row: row.track_id):
+        track_rows = list(rows)
         initiatives = []
-        for initiative in by_track[track.id]:
-            goal_rows = [progress[g.id] for g in by_initiative[initiative.id]]
+        for initiative in track_rows:
+            if initiative.id is None:  # a track without initiatives
+                continue
+            goals = [progress[g.id] for g in by_initiative[initiative.id]]
             initiatives.append(
-                InitiativeProgress(
-                    id=initiative.id,
-                    code=f"{initiative.track_number}.{initiative.number}",
-                    number=initiative.number,
-                    title=initiative.title,
-                    short_title=initiative.short_title,
-                    goal_label=initiative.goal_label,
-                    status=initiative.status,
-                    summary=_summary(goal_rows),
-                    goals=goal_rows,
-                )
+                {
+                    "id": initiative.id,
+                    "code": f"{initiative.track_number}.{initiative.number}",
+                    "number": initiative.number,
+                    "title": initiative.title,
+                    "short_title": initiative.short_title,
+                    "goal_label": initiative.goal_label,
+                    "status": initiative.status,
+                    "summary": _summary(goals),
+                    "goals": goals,
+                }
             )
+        track = track_rows[0]
         tracks.append(
-            TrackProgress(
-                id=track.id,
-                number=track.number,
-                title=track.title,
-                summary=_summary(g for i in initiatives for g in i.goals),
-                initiatives=initiatives,
-            )
+            {
+                "id": track.track_id,
+                "number": track.track_number,
+                "title": track.track_title,
+                "summary": _summary(g for i in initiatives for g in i["goals"]),
+                "initiatives": initiatives,
+            }
         )
     return tracks
 
 
 def plan_progress(session: Session, year: int, evaluated_on: date) -> PlanProgress:
-    plan = session.execute(plan_statement(), {"year": year}).first()
-    if plan is None:
+    found = plan_and_goals(session, year)
+    if found is None:
         raise NotFoundError(f"No action plan for {year}.")
-    goals = session.execute(goals_statement(), {"plan_id": plan.id}).all()
-    targets = targets_by_year(session, [g.id for g in goals])
-    values, years_of = _collect_values(session, goals, targets, plan, evaluated_on)
-    written = written_by(session, goals, evaluated_on)
+    plan, goals = found
+    data = goal_data(session, plan, evaluated_on)
+    values, years_of = _collect_values(session, goals, data, plan, evaluated_on)
+    context = _Context(year, evaluated_on, year_elapsed(year, evaluated_on), data.comments)
+    targets = data.targets
     progress = {
-        g.id: _milestone_progress(g, year, evaluated_on, written.notes.get(g.id))
+        g.id: _milestone_progress(g, data.notes.get(g.id), context)
         if g.kind is GoalKind.milestone
-        else _goal_progress(g, targets[g.id], values, years_of.get(g.id, []), year, evaluated_on)
+        else _goal_progress(g, targets[g.id], values, years_of.get(g.id, []), context)
         for g in goals
     }
-    for goal_id, goal_progress in progress.items():
-        goal_progress.comment = written.comments.get(goal_id)
-        goal_progress.comment_needed = goal_progress.status in NEEDS_COMMENT
-    by_initiative: dict[int | None, list[Row[Any]]] = defaultdict(list)
+    by_initiative: dict[int | None, list[GoalRow]] = defaultdict(list)
     for goal in goals:  # in position order already
         by_initiative[goal.initiative_id].append(goal)
-    tracks = _tracks(session, plan, progress, by_initiative)
-    return PlanProgress(
-        plan_id=plan.id,
-        year=plan.year,
-        title=plan.title,
-        evaluated_on=evaluated_on,
-        summary=_summary(progress.values()),
-        goals=[progress[g.id] for g in by_initiative[None]],
-        tracks=tracks,
+    return PlanProgress.model_validate(
+        {
+            "plan_id": plan.id,
+            "year": plan.year,
+            "title": plan.title,
+            "evaluated_on": evaluated_on,
+            "summary": _summary(progress.values()),
+            "goals": [progress[g.id] for g in by_initiative[None]],
+            "tracks": _tracks(session, plan, progress, by_initiative),
+        }
     )
 
 

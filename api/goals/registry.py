@@ -4,7 +4,7 @@ Metrics live with their data (`goals/metrics.py`, later `grants/metrics.py` …)
 `register` when imported; `api.metrics` imports them all.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Literal, Protocol
@@ -115,3 +115,19 @@ def parse_params(key: str, params: dict[str, Any]) -> BaseModel:
             for e in exc.errors()
         )
         raise ValueError(f"metric_params for {key!r}: {problems}") from None
+
+
+# Checks of a metric's params against the database (a series key that names a series), for
+# metrics whose params refer to records; each gives (field, Danish message) per problem.
+ReferenceCheck = Callable[[Session, BaseModel], list[tuple[str, str]]]
+_REFERENCE_CHECKS: dict[str, ReferenceCheck] = {}
+
+
+def register_reference_check(metric_key: str, check: ReferenceCheck) -> None:
+    _REFERENCE_CHECKS[metric_key] = check
+
+
+def reference_problems(session: Session, key: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """What in a goal's (valid) metric_params names a record that does not exist."""
+    check = _REFERENCE_CHECKS.get(key)
+    return check(session, parse_params(key, params)) if check else []

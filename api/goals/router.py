@@ -1,13 +1,12 @@
 """HTTP layer of goals: goals, measurements, milestone notes, metrics and progress."""
 
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from api.auth.deps import CurrentActor, requires
 from api.auth.permissions import Scope
-from api.common import IfMatch, Page, PageDep, check_if_match, paginate, set_etag
+from api.common import Id, IfMatch, IsoDate, Page, PageDep, check_if_match, paginate, set_etag
 from api.db import SessionDep
 from api.deps import GoalDep, MeasurementDep, PlanDep, today
 from api.enums import GoalKind
@@ -30,22 +29,35 @@ from api.goals.schemas import (
     MilestoneNoteCreate,
     MilestoneNoteRead,
 )
+from api.read_cache import NOT_MODIFIED, cached_json
 
 router = APIRouter(tags=["goals"])
 
 
 @router.get(
-    "/plans/{year}/progress", response_model=PlanProgress, dependencies=[requires(Scope.read)]
+    "/plans/{year}/progress",
+    response_model=PlanProgress,
+    responses=NOT_MODIFIED,
+    dependencies=[requires(Scope.read)],
 )
 def get_progress(
+    request: Request,
     session: SessionDep,
     plan: PlanDep,
     evaluation_date: Annotated[
-        date | None, Query(description="The date to evaluate at; defaults to today.")
+        IsoDate | None, Query(description="The date to evaluate at; defaults to today.")
     ] = None,
-) -> PlanProgress:
-    """Every goal of the plan with actual, target, baseline, status and why; rolled up."""
-    return plan_progress(session, plan.year, evaluation_date or today())
+) -> Response:
+    """Every goal of the plan with actual, target, baseline, status and why; rolled up.
+    Computed once per change of the data; If-None-Match with the ETag answers 304."""
+    at = evaluation_date or today()
+    return cached_json(
+        request,
+        session,
+        ("progress", plan.year, at),
+        PlanProgress,
+        lambda: plan_progress(session, plan.year, at),
+    )
 
 
 @router.get(
@@ -55,7 +67,7 @@ def list_goals(
     session: SessionDep,
     plan: PlanDep,
     page: PageDep,
-    initiative_id: Annotated[int | None, Query()] = None,
+    initiative_id: Annotated[Id | None, Query()] = None,
     kind: Annotated[GoalKind | None, Query()] = None,
 ) -> dict:
     """List a plan's goals: plan-level first, then by initiative and position."""
@@ -93,7 +105,7 @@ def get_contributions(
     session: SessionDep,
     goal: GoalDep,
     evaluation_date: Annotated[
-        date | None, Query(description="The date to evaluate at; defaults to today.")
+        IsoDate | None, Query(description="The date to evaluate at; defaults to today.")
     ] = None,
     year: Annotated[
         int | None, Query(ge=1900, le=2200, description="Defaults to the goal's plan year.")

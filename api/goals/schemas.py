@@ -12,31 +12,31 @@ from pydantic import (
     model_validator,
 )
 
-from api.common import Schema
+from api.common import Amount, Id, RequestBody, Schema
 from api.enums import Direction, GoalKind, MeasurementSource, MilestoneState, Pace, Unit
 from api.goals.registry import get_metric, parse_params
 
 GOAL_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
-class Baseline(BaseModel):
+class Baseline(RequestBody):
     """Where the goal starts from; the year is left out where the plan names none ("de
     nuværende 65 procent")."""
 
     model_config = ConfigDict(extra="forbid")
 
     year: int | None = Field(default=None, ge=1900, le=2200)
-    value: float
+    value: Amount
 
 
-class TargetSpec(BaseModel):
+class TargetSpec(RequestBody):
     """A year's target with its phasing: the least value, an upper bound for a range, and when
     it is due: all of it on a date, or a share each month (like a budget's periodisering)."""
 
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
-    value: float = Field(ge=0, description="The target; the least value of a range.")
-    upper: float | None = Field(
+    value: Amount = Field(ge=0, description="The target; the least value of a range.")
+    upper: Amount | None = Field(
         default=None, ge=0, description="The most, for a range target such as 3-4."
     )
     due_on: date | None = Field(
@@ -78,7 +78,7 @@ class Target(TargetSpec):
     year: int = Field(ge=1900, le=2200)
 
 
-class GoalDefinition(BaseModel):
+class GoalDefinition(RequestBody):
     """What a goal is; validated the same way from the API and from a plan file."""
 
     model_config = ConfigDict(extra="forbid")
@@ -93,7 +93,7 @@ class GoalDefinition(BaseModel):
     direction: Direction | None = None
     pace: Pace | None = None
     baseline: Baseline | None = None
-    targets: dict[int, float | TargetSpec] = Field(
+    targets: dict[int, Amount | TargetSpec] = Field(
         default_factory=dict,
         description="Year → the target: a number, or an object with its range and phasing.",
     )
@@ -173,7 +173,7 @@ class GoalDefinition(BaseModel):
 
 
 class GoalCreate(GoalDefinition):
-    initiative_id: int | None = Field(
+    initiative_id: Id | None = Field(
         default=None, description="The initiative; leave out for a plan-level goal."
     )
     key: str | None = Field(
@@ -185,7 +185,7 @@ class GoalCreate(GoalDefinition):
     position: int | None = None
 
 
-class GoalUpdate(BaseModel):
+class GoalUpdate(RequestBody):
     """Any subset of a goal's fields; the merged result must still be a valid goal."""
 
     model_config = ConfigDict(extra="forbid")
@@ -200,7 +200,7 @@ class GoalUpdate(BaseModel):
     direction: Direction | None = None
     pace: Pace | None = None
     baseline: Baseline | None = None
-    targets: dict[int, float | TargetSpec] | None = None
+    targets: dict[int, Amount | TargetSpec] | None = None
     milestone_state: MilestoneState | None = None
     due_on: date | None = None
     position: int | None = None
@@ -228,11 +228,9 @@ class GoalRead(Schema):
     updated_at: datetime
 
 
-class MeasurementCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MeasurementCreate(RequestBody):
     measured_on: date
-    value: float
+    value: Amount
     comment: str | None = Field(default=None, max_length=2000)
 
 
@@ -247,9 +245,7 @@ class MeasurementRead(Schema):
     created_at: datetime
 
 
-class GoalCommentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class GoalCommentCreate(RequestBody):
     written_on: date = Field(description="The day the status is written for.")
     text: str = Field(min_length=1, max_length=4000, pattern=r"\S")
 
@@ -263,9 +259,7 @@ class GoalCommentRead(Schema):
     created_at: datetime
 
 
-class MilestoneNoteCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MilestoneNoteCreate(RequestBody):
     noted_on: date
     state: MilestoneState
     text: str = Field(min_length=1, max_length=4000)

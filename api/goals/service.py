@@ -12,6 +12,7 @@ from api.enums import GoalKind
 from api.errors import ConflictError, InvalidInputError, NotFoundError
 from api.errors import validation_errors as pydantic_errors
 from api.goals.models import Goal, GoalComment, Measurement, MilestoneNote
+from api.goals.registry import reference_problems
 from api.goals.schemas import (
     GoalCommentCreate,
     GoalCreate,
@@ -60,6 +61,17 @@ def _definition(data: dict[str, Any]) -> GoalDefinition:
         raise InvalidInputError("; ".join(e["message"] for e in errors), errors=errors) from None
 
 
+def _check_references(session: Session, definition: GoalDefinition) -> None:
+    """A 422 where the metric's params name a record that does not exist (a series key)."""
+    if definition.metric is None:
+        return
+    problems = reference_problems(session, definition.metric, definition.metric_params)
+    if problems:
+        errors = [{"field": f"metric_params.{f}", "message": m} for f, m in problems]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        raise InvalidInputError(detail, errors=errors)
+
+
 def _apply_definition(goal: Goal, definition: GoalDefinition) -> None:
     fields = set(GoalDefinition.model_fields) - {"baseline", "targets"}
     values = definition.model_dump(include=fields)
@@ -102,6 +114,7 @@ def create_goal(session: Session, plan: ActionPlan, data: GoalCreate) -> Goal:
         )
         position = -1 if highest is None else highest
         position += 1
+    _check_references(session, data)
     goal = Goal(action_plan=plan, initiative=initiative, key=key, position=position)
     _apply_definition(goal, data)
     session.add(goal)
@@ -127,6 +140,8 @@ def update_goal(session: Session, goal: Goal, data: GoalUpdate) -> Goal:
     if changes.get("kind") == GoalKind.measurable and goal.kind is GoalKind.milestone:
         current["milestone_state"] = None
     definition = _definition(current | changes)
+    if "metric" in changes or "metric_params" in changes:
+        _check_references(session, definition)
     _apply_definition(goal, definition)
     if position is not None:
         goal.position = position

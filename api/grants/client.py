@@ -2,8 +2,13 @@
 
 It talks HTTP only (POST /api/v1/grants/imports with a `grants:write` token), so it runs from any
 machine. Progress goes to stderr, the report to stdout.
+
+An import is sent with an Idempotency-Key derived from the file, so sending the same file again
+never applies it twice; when the connection drops before the answer, the client asks the service
+whether the import was applied (GET …/imports/by-key/{key}) and says so.
 """
 
+import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -172,20 +177,78 @@ def upload(
     data = {"mapping": mapping} if mapping is not None else None
     params = {"dry_run": "true" if dry_run else "false", "rows": "all" if all_rows else "problems"}
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    key = None if dry_run else idempotency_key(path, mapping)
+    lost: httpx.TransportError | None = None
     try:
         with httpx.Client(timeout=TIMEOUT, transport=transport) as client:
-            response = client.post(endpoint, params=params, files=files, data=data, headers=headers)
-    except httpx.TimeoutException:
-        raise ImportFailed(f"{endpoint} svarede ikke i tide; prøv igen senere.") from None
-    except httpx.TransportError as exc:
+            response = client.post(
+                endpoint,
+                params=params,
+                files=files,
+                data=data,
+                headers=headers | ({"Idempotency-Key": key} if key else {}),
+            )
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
         raise ImportFailed(
-            f"Kunne ikke forbinde til {endpoint}: {exc or type(exc).__name__}."
+            f"Kunne ikke forbinde til {endpoint}: {exc or type(exc).__name__}.",
+            ["Intet blev sendt; det er sikkert at prøve igen."],
         ) from None
+    except httpx.TransportError as exc:  # sent, perhaps applied, but the answer was lost
+        lost = exc
     finally:
         progress.stop()
         status.stop()
         file.close()
+    if lost is not None:
+        return ask_whether_applied(endpoint, key, headers, lost, console, transport)
     return read_response(response)
+
+
+def idempotency_key(path: Path, mapping: str | None) -> str:
+    """The same file with the same header mapping gives the same key, so the service applies
+    it once however often it is sent (within a day)."""
+    digest = hashlib.sha256()
+    with open_file(path) as file:
+        for chunk in iter(lambda: file.read(1024 * 1024), b""):
+            digest.update(chunk)
+    digest.update(b"\0" + (mapping or "").encode())
+    return f"grants-{digest.hexdigest()}"
+
+
+def ask_whether_applied(
+    endpoint: str,
+    key: str | None,
+    headers: dict[str, str],
+    lost: httpx.TransportError,
+    console: Console,
+    transport: httpx.BaseTransport | None,
+) -> GrantImportReport:
+    """After a dropped connection: the report if the import was applied; ImportFailed saying
+    whether it was, and that sending it again is safe, otherwise."""
+    what = (
+        "svarede ikke i tide" if isinstance(lost, httpx.TimeoutException) else "afbrød forbindelsen"
+    )
+    again = "Det er sikkert at køre kommandoen igen med samme fil: den bliver aldrig gemt to gange."
+    if key is None:
+        raise ImportFailed(f"{endpoint} {what} før svaret kom.", ["En prøvekørsel gemmer intet."])
+    try:
+        with httpx.Client(timeout=TIMEOUT, transport=transport) as client:
+            answer = client.get(f"{endpoint}/by-key/{key}", headers=headers)
+    except httpx.HTTPError:
+        raise ImportFailed(
+            f"{endpoint} {what}, og det kunne ikke afgøres, om importen blev gemt.", [again]
+        ) from None
+    if answer.status_code == 404:
+        raise ImportFailed(f"{endpoint} {what}, og importen blev ikke gemt.", [again])
+    report = read_response(answer)
+    console.print(
+        Text(
+            f"{endpoint} {what}, men importen blev gemt (import nr. {report.import_id}); "
+            "rapporten herunder er serverens. Den skal ikke køres igen.",
+            style="yellow",
+        )
+    )
+    return report
 
 
 def read_response(response: httpx.Response) -> GrantImportReport:
@@ -212,6 +275,8 @@ def problem_lines(response: httpx.Response) -> tuple[str, list[str]]:
     elif 300 <= code < 400:
         where = response.headers.get("location", "?")
         message = f"Serveren henviser til {where} (HTTP {code}); brug den adresse som --url."
+    elif code == 409:
+        message = "En anden import af samme data blev gemt samtidig; prøv igen om lidt."
     elif code == 404 and not body:
         message = f"{response.url} findes ikke (HTTP 404); er --url serverens adresse?"
     else:

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.audit import record
 from api.auth.permissions import SYSTEM, Actor
+from api.common import AMOUNT_LIMIT
 from api.danish import parse_amount, parse_date
 from api.db import one_of, plan_for_actual_values, utcnow
 from api.errors import ConflictError
@@ -365,6 +366,8 @@ def _parse(run: _Run, number: int, values: dict[str, str]) -> _Row | RowResult:
     amount = _checked(problems, "amount", values.get("amount", ""), parse_amount)
     if amount is not None and amount < 0:
         problems.append(("amount", f"the amount {values['amount']!r} is negative"))
+    elif amount is not None and amount >= AMOUNT_LIMIT:  # beyond its Numeric(18, 2) column
+        problems.append(("amount", f"beløbet {values['amount']!r} er for stort"))
     granted_on = _checked(problems, "granted_on", values.get("granted_on", ""), parse_date)
     if granted_on is not None and granted_on > run.today:
         problems.append(("granted_on", f"the date {granted_on.isoformat()} is in the future"))

@@ -2,13 +2,15 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile, status
 
+from api import idempotency
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.common import IfMatch, Page, PageDep, check_if_match, paginate, set_etag
+from api.common import Id, IfMatch, Page, PageDep, QueryText, check_if_match, paginate, set_etag
 from api.db import SessionDep
 from api.deps import today
+from api.errors import NotFoundError
 from api.grants import importer
 from api.grants import service as svc
 from api.grants.enums import GrantTheme
@@ -31,7 +33,7 @@ router = APIRouter(tags=["grants"])
 
 _PROBLEM = {"description": "Problem", "content": {"application/problem+json": {}}}
 Year = Annotated[int | None, Query(ge=1900, le=2200, description="Granted in this year.")]
-ProgrammeId = Annotated[int | None, Query(description="Under this programme.")]
+ProgrammeId = Annotated[Id | None, Query(description="Under this programme.")]
 Theme = Annotated[GrantTheme | None, Query(description="Under a programme of this theme.")]
 
 
@@ -68,7 +70,7 @@ def create_programme(session: SessionDep, data: ProgrammeCreate, response: Respo
     response_model=ProgrammeRead,
     dependencies=[requires(Scope.read)],
 )
-def get_programme(session: SessionDep, programme_id: int, response: Response) -> object:
+def get_programme(session: SessionDep, programme_id: Id, response: Response) -> object:
     """Get one programme."""
     programme = svc.get_programme(session, programme_id)
     set_etag(response, programme.version)
@@ -83,7 +85,7 @@ def get_programme(session: SessionDep, programme_id: int, response: Response) ->
 )
 def update_programme(
     session: SessionDep,
-    programme_id: int,
+    programme_id: Id,
     data: ProgrammeUpdate,
     response: Response,
     if_match: IfMatch = None,
@@ -119,13 +121,22 @@ def import_grants(
         RowsListed,
         Query(description="List every row, or only rejected, duplicate and changed ones."),
     ] = RowsListed.all,
+    idempotency_key: idempotency.IdempotencyKey = None,
 ) -> Response:
     """Import grants from the hub's spreadsheet, reporting each row's outcome.
 
     Rows are known by the hub's reference, or by CVR, programme and date where there is none;
     sending a file again changes nothing. Without `dry_run` the accepted rows are applied in
-    one transaction and the import is recorded (`GET /grants/imports`).
+    one transaction and the import is recorded (`GET /grants/imports`). With an
+    `Idempotency-Key`, the same key within a day gets the first answer, not a second import.
     """
+    remembered = idempotency_key is not None and not dry_run
+    sent = None
+    if remembered and idempotency_key is not None:
+        sent = idempotency.fingerprint(file.file.read(), mapping or "")
+        file.file.seek(0)
+        if stored := idempotency.stored_answer(session, IMPORT, idempotency_key, sent):
+            return idempotency.replayed(stored)
     columns = parse_mapping(mapping, importer.ALIASES)
     upload = importer.read_grants_table(
         file.file, filename=file.filename, content_type=file.content_type, mapping=columns
@@ -138,7 +149,29 @@ def import_grants(
         today=today(),
     )
     body = report.render(row.as_dict(report.columns) for row in results)
+    if remembered and idempotency_key is not None:
+        idempotency.remember(session, IMPORT, idempotency_key, 200, body.decode(), sent)
     return Response(body, media_type="application/json")
+
+
+IMPORT = "POST /grants/imports"
+
+
+@router.get(
+    "/grants/imports/by-key/{key}",
+    response_model=GrantImportReport,
+    responses={404: _PROBLEM},
+    dependencies=[requires(Scope.grants_write)],
+)
+def import_by_key(
+    session: SessionDep, key: Annotated[str, Path(pattern=idempotency.KEY_PATTERN)]
+) -> Response:
+    """The answer to the import sent with this Idempotency-Key within the last day: whether a
+    send whose answer was lost (a dropped connection) was applied. 404: it was not."""
+    stored = idempotency.stored_answer(session, IMPORT, key)
+    if stored is None:
+        raise NotFoundError("Ingen import med den nøgle er gemt det seneste døgn.")
+    return idempotency.replayed(stored)
 
 
 @router.get(
@@ -156,7 +189,7 @@ def list_imports(session: SessionDep, page: PageDep) -> dict:
     response_model=ImportRead,
     dependencies=[requires(Scope.read)],
 )
-def get_import(session: SessionDep, import_id: int) -> object:
+def get_import(session: SessionDep, import_id: Id) -> object:
     """One import with the errors of its rejected and duplicate rows."""
     return svc.get_import(session, import_id)
 
@@ -187,8 +220,8 @@ def list_grants(
     year: Year = None,
     programme_id: ProgrammeId = None,
     theme: Theme = None,
-    cvr: Annotated[str | None, Query(description="The company's CVR number.")] = None,
-    import_id: Annotated[int | None, Query(description="Last written by this import.")] = None,
+    cvr: Annotated[QueryText | None, Query(description="The company's CVR number.")] = None,
+    import_id: Annotated[Id | None, Query(description="Last written by this import.")] = None,
 ) -> dict:
     """List grants, newest first."""
     query = svc.list_grants_query(
@@ -198,6 +231,6 @@ def list_grants(
 
 
 @router.get("/grants/{grant_id}", response_model=GrantRead, dependencies=[requires(Scope.read)])
-def get_grant(session: SessionDep, grant_id: int) -> object:
+def get_grant(session: SessionDep, grant_id: Id) -> object:
     """Get one grant."""
     return svc.get_grant(session, grant_id)

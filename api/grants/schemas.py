@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.common import Schema
+from api.common import RequestBody, Schema
 from api.grants.enums import GrantTheme, RowOutcome
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -17,14 +17,14 @@ Operator = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 # ---------------------------------------------------------------------------- programmes
 
 
-class ProgrammeCreate(BaseModel):
+class ProgrammeCreate(RequestBody):
     name: Name = Field(description="As the hub writes it, e.g. 'SMV:Grøn'.")
     operator: Operator = "Erhvervshus Sjælland"
     theme: GrantTheme
     description: str | None = Field(default=None, max_length=2000)
 
 
-class ProgrammeUpdate(BaseModel):
+class ProgrammeUpdate(RequestBody):
     name: Name | None = None
     operator: Operator | None = None
     theme: GrantTheme | None = None

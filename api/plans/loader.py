@@ -1,4 +1,5 @@
-"""Load a plan file into the database (create or update, never duplicate) and export it back."""
+"""Load a plan file into the database (create or update, never duplicate); `plan_export` writes
+it back."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -6,17 +7,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.config import get_settings
-from api.enums import GoalKind, MeasurementSource, PlanStatus
-from api.events.models import Event
+from api.enums import MeasurementSource, PlanStatus
+from api.events.models import Event, EventSeries
 from api.goals.models import Goal, Measurement
-from api.goals.service import target_columns, target_specs
+from api.goals.service import target_columns
 from api.plans.models import ActionPlan, Initiative, Objective, Organization, Strategy, Track
 from api.plans.plan_file import (
-    FORMAT,
+    FileError,
     GoalIn,
     InitiativeIn,
     MeasurementIn,
@@ -24,9 +25,10 @@ from api.plans.plan_file import (
     OrganizationIn,
     PlanEventIn,
     PlanFile,
+    PlanFileError,
     PlanIn,
+    PlanSeriesIn,
     StrategyIn,
-    TrackIn,
 )
 
 PLAN_FILE_AUTHOR = "plan file"
@@ -91,8 +93,9 @@ def load_plan(session: Session, plan_file: PlanFile) -> LoadReport:
             _load_goal(session, report, plan, initiative, goal_in, position, existing_goals)
             seen_goals.add(goal_in.key)
     by_code = {f"{i.track.number}.{i.number}": i for i in plan.initiatives}
+    series = _load_series(session, report, plan_file.plan.series)
     for event_in in plan_file.plan.events:
-        _load_event(session, report, event_in, by_code)
+        _load_event(session, report, event_in, by_code, series)
     named = {(i.track, i.number) for i in plan_file.plan.initiatives}
     report.kept += [f"initiative {t}.{n}" for (t, n) in sorted(existing) if (t, n) not in named]
     report.kept += [f"goal {key}" for key in sorted(existing_goals) if key not in seen_goals]
@@ -231,8 +234,39 @@ def _event_span(data: PlanEventIn) -> tuple[datetime, datetime]:
     return _local_midnight(data.starts_on), _local_midnight(last + timedelta(days=1))
 
 
+def _load_series(
+    session: Session, report: LoadReport, data: list[PlanSeriesIn]
+) -> dict[str, EventSeries]:
+    """The plan's event series by key: created, or named and described as the file says."""
+    found = {
+        s.key: s
+        for s in session.scalars(
+            select(EventSeries).where(EventSeries.key.in_([d.key for d in data]))
+        )
+    }
+    for n, item in enumerate(data):
+        other = session.scalar(
+            select(EventSeries.key).where(
+                func.lower(EventSeries.name) == item.name.lower(), EventSeries.key != item.key
+            )
+        )
+        if other is not None:
+            message = f"navnet {item.name!r} bruges af serien med nøglen {other!r}"
+            raise PlanFileError([FileError(f"plan.series[{n}].name", None, message)])
+        values = {"name": item.name, "description": item.description}
+        series = _upsert(session, report, "series", found.get(item.key), EventSeries, values)
+        series.key = item.key
+        found[item.key] = series
+    session.flush()
+    return found
+
+
 def _load_event(
-    session: Session, report: LoadReport, data: PlanEventIn, by_code: dict[str, Initiative]
+    session: Session,
+    report: LoadReport,
+    data: PlanEventIn,
+    by_code: dict[str, Initiative],
+    series: dict[str, EventSeries],
 ) -> None:
     """Create the plan's dated events; once staff fix a tentative date, the file leaves it."""
     event = session.scalar(select(Event).where(Event.plan_key == data.key))
@@ -240,7 +274,7 @@ def _load_event(
         "title": data.title,
         "kind": data.kind,
         "description": data.description,
-        "series": data.series,
+        "series": series[data.series] if data.series else None,
     }
     if event is None or event.tentative:
         starts_at, ends_at = _event_span(data)
@@ -317,135 +351,3 @@ def _load_measurements(
     for row in stored.values():
         session.delete(row)
         report.count("measurement", "deleted")
-
-
-def export_plan(session: Session, plan: ActionPlan) -> PlanFile:
-    """The plan as a plan file: what `load_plan` reads, so it round-trips."""
-    strategy = plan.strategy
-    plan_goals = [g for g in plan.goals if g.initiative_id is None]
-    initiatives = sorted(plan.initiatives, key=lambda i: (i.track.number, i.number))
-    measurements = _plan_measurements(session, [g.id for g in plan.goals])
-    used_partners = {p.name for i in initiatives for p in i.partners}
-    return PlanFile(
-        format=FORMAT,
-        strategy=StrategyIn(
-            name=strategy.name,
-            start_year=strategy.start_year,
-            end_year=strategy.end_year,
-            adopted_by=strategy.adopted_by,
-            adopted=strategy.adopted,
-            description=strategy.description,
-            objectives=[
-                ObjectiveIn(
-                    number=o.number,
-                    title=o.title,
-                    description=o.description,
-                    track=TrackIn(
-                        number=o.track.number, title=o.track.title, description=o.track.description
-                    ),
-                )
-                for o in strategy.objectives
-            ],
-        ),
-        organizations=[OrganizationIn(name=n) for n in sorted(used_partners)],
-        plan=PlanIn(
-            year=plan.year,
-            title=plan.title,
-            description=plan.description,
-            approval_body=plan.approval_body,
-            status=plan.status,
-            approved_on=plan.approved_on,
-            approved_by=plan.approved_by,
-            goals=[_goal_out(g, measurements) for g in sorted(plan_goals, key=_goal_order)],
-            initiatives=[
-                InitiativeIn(
-                    track=i.track.number,
-                    number=i.number,
-                    title=i.title,
-                    short_title=i.short_title,
-                    goal_label=i.goal_label,
-                    description=i.description,
-                    status=i.status,
-                    responsible=i.responsible,
-                    partners=[p.name for p in i.partners],
-                    goals=[_goal_out(g, measurements) for g in sorted(i.goals, key=_goal_order)],
-                )
-                for i in initiatives
-            ],
-            events=_plan_events_out(session, plan),
-        ),
-    )
-
-
-def _plan_events_out(session: Session, plan: ActionPlan) -> list[PlanEventIn]:
-    """The plan's own dated events as the file states them (dates as staff have fixed them)."""
-    zone = ZoneInfo(get_settings().timezone)
-    codes = {i.id: i.code for i in plan.initiatives}
-    events = session.scalars(
-        select(Event).where(Event.plan_key.is_not(None)).order_by(Event.starts_at, Event.id)
-    )
-    out = []
-    for event in events:
-        starts = event.starts_at.astimezone(zone).date()
-        if starts.year != plan.year:
-            continue
-        last = (event.ends_at.astimezone(zone) - timedelta(microseconds=1)).date()
-        code = next((codes[i.id] for i in event.initiatives if i.id in codes), None)
-        assert event.plan_key is not None
-        out.append(
-            PlanEventIn(
-                key=event.plan_key,
-                title=event.title,
-                kind=event.kind,
-                description=event.description,
-                series=event.series,
-                initiative=code,
-                month=f"{starts:%Y-%m}" if event.tentative else None,
-                starts_on=None if event.tentative else starts,
-                ends_on=None if event.tentative or last == starts else last,
-            )
-        )
-    return out
-
-
-def _goal_order(goal: Goal) -> tuple[int, int]:
-    return (goal.position, goal.id)
-
-
-def _plan_measurements(session: Session, goal_ids: list[int]) -> dict[int, list[Measurement]]:
-    rows = session.scalars(
-        select(Measurement)
-        .where(Measurement.goal_id.in_(goal_ids), Measurement.source == MeasurementSource.plan)
-        .order_by(Measurement.measured_on, Measurement.id)
-    )
-    out: dict[int, list[Measurement]] = {}
-    for row in rows:
-        out.setdefault(row.goal_id, []).append(row)
-    return out
-
-
-def _goal_out(goal: Goal, measurements: dict[int, list[Measurement]]) -> GoalIn:
-    data: dict[str, Any] = {
-        "key": goal.key,
-        "label": goal.label,
-        "text": goal.text,
-        "note": goal.note,
-        "kind": goal.kind,
-        "milestone_state": goal.milestone_state,
-        "due_on": goal.due_on,
-        "measurements": [
-            MeasurementIn(measured_on=m.measured_on, value=m.value, comment=m.comment)
-            for m in measurements.get(goal.id, [])
-        ],
-    }
-    if goal.kind is GoalKind.measurable:
-        data |= {
-            "metric": goal.metric,
-            "metric_params": goal.metric_params,
-            "unit": goal.unit,
-            "direction": goal.direction,
-            "pace": goal.pace,
-            "baseline": goal.baseline,
-            "targets": target_specs(goal),
-        }
-    return GoalIn.model_validate(data)

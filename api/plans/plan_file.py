@@ -69,6 +69,14 @@ class InitiativeIn(FileModel):
     goals: list[GoalIn] = Field(default_factory=list)
 
 
+class PlanSeriesIn(FileModel):
+    """An event series the plan's goals and events refer to by its key."""
+
+    key: str = Field(pattern=GOAL_KEY_PATTERN, max_length=100)
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = None
+
+
 class PlanEventIn(FileModel):
     """An event the plan itself dates: with a month only (tentative) or with days."""
 
@@ -76,7 +84,9 @@ class PlanEventIn(FileModel):
     title: str = Field(min_length=1, max_length=300)
     kind: EventKind
     description: str = ""
-    series: str | None = Field(default=None, max_length=200)
+    series: str | None = Field(
+        default=None, pattern=GOAL_KEY_PATTERN, max_length=100, description="A key of plan.series."
+    )
     initiative: str | None = Field(
         default=None, pattern=r"^\d+\.\d+$", description="The initiative's code, e.g. '3.5'."
     )
@@ -105,6 +115,10 @@ class PlanIn(FileModel):
     status: PlanStatus = PlanStatus.draft
     approved_on: date | None = None
     approved_by: str | None = None
+    series: list[PlanSeriesIn] = Field(
+        default_factory=list,
+        description="The event series the goals (metric_params.series) and events refer to.",
+    )
     goals: list[GoalIn] = Field(default_factory=list)
     initiatives: list[InitiativeIn] = Field(default_factory=list)
     events: list[PlanEventIn] = Field(
@@ -253,6 +267,7 @@ def check_references(plan_file: PlanFile) -> list[tuple[tuple[Any, ...], str]]:
                 problems.append(((*loc, "partners", j), f"{partner!r} is not in organizations"))
         for j, goal in enumerate(initiative.goals):
             problems += _goal_key_problem(keys, goal.key, (*loc, "goals", j, "key"))
+    problems += _series_problems(plan)
     codes = {f"{i.track}.{i.number}" for i in plan.initiatives}
     event_keys: set[str] = set()
     for i, event in enumerate(plan.events):
@@ -263,6 +278,37 @@ def check_references(plan_file: PlanFile) -> list[tuple[tuple[Any, ...], str]]:
         if event.key in event_keys:
             problems.append((("plan", "events", i, "key"), f"event key {event.key!r} twice"))
         event_keys.add(event.key)
+    return problems
+
+
+def _series_problems(plan: PlanIn) -> list[tuple[tuple[Any, ...], str]]:
+    """Series keys and names unique; every series a goal or event names is declared."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    keys: set[str] = set()
+    names: set[str] = set()
+    for i, series in enumerate(plan.series):
+        if series.key in keys:
+            problems.append(
+                (("plan", "series", i, "key"), f"seriens nøgle {series.key!r} står to gange")
+            )
+        if series.name.casefold() in names:
+            problems.append(
+                (("plan", "series", i, "name"), f"seriens navn {series.name!r} står to gange")
+            )
+        keys.add(series.key)
+        names.add(series.name.casefold())
+    goals: list[tuple[tuple[Any, ...], GoalIn]] = [
+        (("plan", "goals", j), g) for j, g in enumerate(plan.goals)
+    ]
+    for i, initiative in enumerate(plan.initiatives):
+        goals += [
+            (("plan", "initiatives", i, "goals", j), g) for j, g in enumerate(initiative.goals)
+        ]
+    used = [((*loc, "metric_params", "series"), g.metric_params.get("series")) for loc, g in goals]
+    used += [(("plan", "events", i, "series"), e.series) for i, e in enumerate(plan.events)]
+    for loc, key in used:
+        if key is not None and key not in keys:
+            problems.append((loc, f"serien {key!r} står ikke i plan.series"))
     return problems
 
 

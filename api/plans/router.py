@@ -2,16 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import PlainTextResponse
 
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.common import IfMatch, Page, PageDep, check_if_match, paginate, set_etag
+from api.common import Id, IfMatch, Page, PageDep, PlanYear, check_if_match, paginate, set_etag
 from api.db import SessionDep
 from api.deps import InitiativeDep, PlanDep, today
 from api.enums import InitiativeStatus, PlanStatus
-from api.plans import loader
+from api.plans import plan_export
 from api.plans import service as svc
 from api.plans.models import ActionPlan, Initiative, Organization
 from api.plans.plan_file import dump_plan_file
@@ -30,6 +30,7 @@ from api.plans.schemas import (
     PlanUpdate,
     StrategyRead,
 )
+from api.read_cache import cached_json
 
 router = APIRouter(tags=["plans"])
 
@@ -43,7 +44,7 @@ def list_strategies(session: SessionDep, page: PageDep) -> dict:
 @router.get(
     "/strategies/{strategy_id}", response_model=StrategyRead, dependencies=[requires(Scope.read)]
 )
-def get_strategy(session: SessionDep, strategy_id: int) -> object:
+def get_strategy(session: SessionDep, strategy_id: Id) -> object:
     """Get one strategy with its objectives and tracks."""
     return svc.get_strategy(session, strategy_id)
 
@@ -82,10 +83,19 @@ def _plan_detail(session: SessionDep, year: int) -> dict:
 
 
 @router.get("/plans/{year}", response_model=PlanDetail, dependencies=[requires(Scope.read)])
-def get_plan(session: SessionDep, plan: PlanDep, response: Response) -> dict:
-    """Get a plan with its tracks, their initiatives in the plan's numbering, and its KPIs."""
-    set_etag(response, plan.version)
-    return _plan_detail(session, plan.year)
+def get_plan(request: Request, session: SessionDep, plan: PlanDep) -> Response:
+    """Get a plan with its tracks, their initiatives in the plan's numbering, and its KPIs.
+    Its ETag is the plan's version, for If-Match; the tree is computed once per data change."""
+    answer = cached_json(
+        request,
+        session,
+        ("plan", plan.year),
+        PlanDetail,
+        lambda: _plan_detail(session, plan.year),
+        etag=False,
+    )
+    set_etag(answer, plan.version)
+    return answer
 
 
 @router.patch("/plans/{year}", response_model=PlanRead, dependencies=[requires(Scope.write)])
@@ -136,10 +146,10 @@ def carry_over(session: SessionDep, plan: PlanDep) -> dict:
     responses={200: {"content": {"application/yaml": {}}, "description": "The plan file."}},
     dependencies=[requires(Scope.read)],
 )
-def export_plan(session: SessionDep, year: int) -> PlainTextResponse:
+def export_plan(session: SessionDep, year: PlanYear) -> PlainTextResponse:
     """The plan as a plan file (YAML), the format `erhverv load-plan` reads."""
     plan = svc.get_plan(session, year, full=True)
-    text = dump_plan_file(loader.export_plan(session, plan))
+    text = dump_plan_file(plan_export.export_plan(session, plan))
     return PlainTextResponse(
         text,
         media_type="application/yaml; charset=utf-8",
@@ -156,7 +166,7 @@ def list_initiatives(
     session: SessionDep,
     plan: PlanDep,
     page: PageDep,
-    track_id: Annotated[int | None, Query()] = None,
+    track_id: Annotated[Id | None, Query()] = None,
     status: Annotated[InitiativeStatus | None, Query()] = None,
 ) -> dict:
     """List a plan's initiatives in track and number order."""

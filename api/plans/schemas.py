@@ -2,9 +2,9 @@
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from api.common import Schema
+from api.common import Id, RequestBody, Schema
 from api.enums import InitiativeStatus, PlanStatus
 from api.goals.schemas import GoalRead
 
@@ -14,9 +14,7 @@ class OrganizationRead(Schema):
     name: str
 
 
-class OrganizationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class OrganizationCreate(RequestBody):
     name: str = Field(min_length=1, max_length=200)
 
 
@@ -59,29 +57,23 @@ class PlanRead(Schema):
     updated_at: datetime
 
 
-class PlanCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PlanCreate(RequestBody):
     year: int = Field(ge=1900, le=2200)
     title: str = Field(min_length=1, max_length=200)
     description: str = ""
     approval_body: str | None = Field(default=None, max_length=200)
-    strategy_id: int | None = Field(
+    strategy_id: Id | None = Field(
         default=None, description="Defaults to the strategy whose period covers the year."
     )
 
 
-class PlanUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PlanUpdate(RequestBody):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = None
     approval_body: str | None = Field(default=None, max_length=200)
 
 
-class PlanApprove(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PlanApprove(RequestBody):
     approved_on: date | None = Field(default=None, description="Defaults to today.")
     approved_by: str | None = Field(
         default=None, max_length=200, description="Defaults to the plan's approval body."
@@ -110,10 +102,8 @@ class InitiativeDetail(InitiativeRead):
     goals: list[GoalRead]
 
 
-class InitiativeCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    track_id: int
+class InitiativeCreate(RequestBody):
+    track_id: Id
     number: int | None = Field(default=None, ge=1, description="Next free number if left out.")
     title: str = Field(min_length=1, max_length=300)
     short_title: str | None = Field(default=None, max_length=300)
@@ -121,13 +111,11 @@ class InitiativeCreate(BaseModel):
     description: str = ""
     status: InitiativeStatus = InitiativeStatus.planned
     responsible: str | None = Field(default=None, max_length=200)
-    partner_ids: list[int] = Field(default_factory=list)
+    partner_ids: list[Id] = Field(default_factory=list)
 
 
-class InitiativeUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    track_id: int | None = None
+class InitiativeUpdate(RequestBody):
+    track_id: Id | None = None
     number: int | None = Field(default=None, ge=1)
     title: str | None = Field(default=None, min_length=1, max_length=300)
     short_title: str | None = Field(default=None, max_length=300)
@@ -135,7 +123,7 @@ class InitiativeUpdate(BaseModel):
     description: str | None = None
     status: InitiativeStatus | None = None
     responsible: str | None = Field(default=None, max_length=200)
-    partner_ids: list[int] | None = None
+    partner_ids: list[Id] | None = None
 
 
 class TrackWithInitiatives(TrackRead):

@@ -1,6 +1,5 @@
 """HTTP layer of the committee report."""
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -8,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from api.auth.deps import requires
 from api.auth.permissions import Scope
+from api.common import IsoDate
 from api.db import SessionDep
 from api.deps import PlanDep, today
 from api.reports.html import report_html
@@ -75,7 +75,7 @@ def get_report(
         ),
     ] = None,
     evaluation_date: Annotated[
-        date | None, Query(description="The date to report at; defaults to today.")
+        IsoDate | None, Query(description="The date to report at; defaults to today.")
     ] = None,
 ) -> Response:
     """The committee report: every goal of the plan with target, baseline, actual, status

@@ -6,7 +6,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
 from api.auth.deps import CurrentActor, requires
 from api.auth.permissions import Scope
-from api.common import IfMatch, Page, PageDep, check_if_match, paginate, set_etag
+from api.common import Id, IfMatch, Page, PageDep, check_if_match, paginate, set_etag
 from api.db import SessionDep
 from api.deps import today
 from api.imports import parse_mapping
@@ -65,7 +65,7 @@ def create_survey(session: SessionDep, data: SurveyCreate, response: Response) -
 
 
 @router.get("/surveys/{survey_id}", response_model=SurveyRead, dependencies=[requires(Scope.read)])
-def get_survey(session: SessionDep, survey_id: int, response: Response) -> SurveyRead:
+def get_survey(session: SessionDep, survey_id: Id, response: Response) -> SurveyRead:
     """Get one survey."""
     survey = svc.get_survey(session, survey_id)
     set_etag(response, survey.version)
@@ -80,7 +80,7 @@ def get_survey(session: SessionDep, survey_id: int, response: Response) -> Surve
 )
 def update_survey(
     session: SessionDep,
-    survey_id: int,
+    survey_id: Id,
     data: SurveyUpdate,
     response: Response,
     if_match: IfMatch = None,
@@ -99,7 +99,7 @@ def update_survey(
     responses={409: _PROBLEM},
     dependencies=[requires(Scope.write)],
 )
-def delete_survey(session: SessionDep, survey_id: int) -> None:
+def delete_survey(session: SessionDep, survey_id: Id) -> None:
     """Delete a survey that has no answers yet."""
     svc.delete_survey(session, svc.get_survey(session, survey_id))
 
@@ -113,7 +113,7 @@ def delete_survey(session: SessionDep, survey_id: int) -> None:
 )
 def import_answers(
     session: SessionDep,
-    survey_id: int,
+    survey_id: Id,
     file: Annotated[UploadFile, File(description="The survey tool's export: CSV or XLSX.")],
     mapping: Annotated[
         str | None,
@@ -135,7 +135,7 @@ def import_answers(
     response_model=Page[SurveyImportRead],
     dependencies=[requires(Scope.read)],
 )
-def list_imports(session: SessionDep, survey_id: int, page: PageDep) -> dict:
+def list_imports(session: SessionDep, survey_id: Id, page: PageDep) -> dict:
     """The survey's applied imports, newest first."""
     svc.get_survey(session, survey_id)
     return paginate(session, svc.list_imports_query(survey_id), page, SurveyImport.imported_at)
@@ -146,7 +146,7 @@ def list_imports(session: SessionDep, survey_id: int, page: PageDep) -> dict:
     response_model=SurveyResults,
     dependencies=[requires(Scope.read)],
 )
-def survey_results(session: SessionDep, survey_id: int, actor: CurrentActor) -> SurveyResults:
+def survey_results(session: SessionDep, survey_id: Id, actor: CurrentActor) -> SurveyResults:
     """Per question: the answers' distribution and shares; free texts for editors only."""
     survey = svc.get_survey(session, survey_id)
     return svc.results(session, survey, with_texts=actor.can(Scope.personal_read))

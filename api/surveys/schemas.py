@@ -5,7 +5,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from api.common import Schema
+from api.common import Id, RequestBody, Schema
 from api.surveys.enums import QuestionKind, RowOutcome, SurveyKind
 
 QuestionKey = Annotated[
@@ -13,17 +13,17 @@ QuestionKey = Annotated[
 ]
 
 
-class QuestionIn(BaseModel):
+class QuestionIn(RequestBody):
     key: QuestionKey = Field(description="What goals name it by, e.g. 'ivaerksaettervejledning'.")
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
     kind: QuestionKind = QuestionKind.scale
 
 
-class SurveyCreate(BaseModel):
+class SurveyCreate(RequestBody):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     year: int = Field(ge=2000, le=2100)
     kind: SurveyKind
-    event_id: int | None = Field(default=None, description="The event it evaluates.")
+    event_id: Id | None = Field(default=None, description="The event it evaluates.")
     description: str | None = Field(default=None, max_length=5000)
     questions: list[QuestionIn] = Field(min_length=1, max_length=200)
 
@@ -36,13 +36,13 @@ class SurveyCreate(BaseModel):
         return self
 
 
-class SurveyUpdate(BaseModel):
+class SurveyUpdate(RequestBody):
     title: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
         | None
     ) = None
     description: str | None = Field(default=None, max_length=5000)
-    event_id: int | None = None
+    event_id: Id | None = None
 
 
 class QuestionRead(Schema):

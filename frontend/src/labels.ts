@@ -96,6 +96,14 @@ export const REGISTRATION_STATUS: Record<ApiSchemas['RegistrationStatus'], strin
   cancelled: 'Afmeldt',
 }
 
+/** Who a participant is; a goal can count only some types (the career fair's pupils apart). */
+export const PARTICIPANT_TYPE: Record<ApiSchemas['ParticipantType'], string> = {
+  company_representative: 'Virksomhedsrepræsentant',
+  citizen: 'Borger',
+  pupil: 'Elev',
+  other: 'Andet',
+}
+
 /* Grants, case processing and surveys (Tilskud, Sagsbehandling, Tilfredshed). */
 import type { components as ApiComponents } from './api/schema'
 
@@ -192,6 +200,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   companies: 'Virksomhed',
   people: 'Person',
   events: 'Arrangement',
+  event_series: 'Arrangementsserie',
   event_sessions: 'Arrangementsdag',
   registrations: 'Tilmelding',
   grants: 'Tilskud',

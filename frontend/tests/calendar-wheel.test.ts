@@ -73,6 +73,7 @@ function event(overrides: Partial<CalendarEvent>): CalendarEvent {
     starts_at: '2026-03-05T16:00:00Z',
     ends_at: '2026-03-05T18:00:00Z',
     tentative: false,
+    series_id: null,
     series: null,
     location: null,
     participants: 0,

@@ -93,23 +93,27 @@ describe('useCaseMonths', () => {
 
 describe('CaseTargets', () => {
   const targets = [
-    { kind: 'building_permit', target_days: 50, is_default: true },
-    { kind: 'demolition', target_days: 30, is_default: false },
+    { kind: 'building_permit', target_days: 50, is_default: true, basis: 'plan' },
+    { kind: 'change_of_use', target_days: null, is_default: true, basis: 'none' },
+    { kind: 'demolition', target_days: 30, is_default: false, basis: 'set' },
   ]
 
   beforeEach(() => {
     sent.length = 0
     api.answer = (request) =>
       request.method === 'PUT'
-        ? new Response(JSON.stringify({ kind: 'building_permit', target_days: 40, is_default: false }), { status: 200, headers: JSON_HEADERS })
-        : new Response(JSON.stringify(targets), { status: 200, headers: JSON_HEADERS })
+        ? new Response(JSON.stringify({ kind: 'building_permit', target_days: 40, is_default: false, basis: 'set' }), { status: 200, headers: JSON_HEADERS })
+        : request.method === 'DELETE'
+          ? new Response(null, { status: 204 })
+          : new Response(JSON.stringify(targets), { status: 200, headers: JSON_HEADERS })
   })
 
   it('lists the targets without edit buttons for those who may not change them', async () => {
     const wrapper = mount(CaseTargets, { props: { canChange: false } })
     await flushPromises()
     expect(cells(wrapper, 'tbody tr')).toEqual([
-      ['Byggetilladelser', '50 dage', 'Standard'],
+      ['Byggetilladelser', '50 dage', 'Handlingsplanen'],
+      ['Ændret anvendelse', 'Intet servicemål', 'Ikke fastsat'],
       ['Nedrivning', '30 dage', 'Fastsat af kommunen'],
     ])
     expect(wrapper.findAll('button')).toHaveLength(0)
@@ -127,6 +131,24 @@ describe('CaseTargets', () => {
     expect(new URL(put!.url, 'http://localhost').pathname).toBe('/api/v1/cases/targets/building_permit')
     expect(await put!.json()).toEqual({ target_days: 40 })
     expect(wrapper.find('[role="status"]').text()).toBe('Servicemålet for byggetilladelser er nu 40 dage.')
+    expect(wrapper.emitted('changed')).toHaveLength(1)
+    wrapper.unmount()
+  })
+
+  it('removes a target the municipality set with DELETE, and offers to set a missing one', async () => {
+    const wrapper = mount(CaseTargets, { props: { canChange: true }, attachTo: document.body })
+    await flushPromises()
+    const buttons = wrapper.findAll('button').map((b) => b.text())
+    expect(buttons).toEqual([
+      'Ret servicemålet for Byggetilladelser',
+      'Fastsæt servicemålet for Ændret anvendelse',
+      'Ret servicemålet for Nedrivning',
+      'Fjern kommunens servicemål for Nedrivning',
+    ])
+    await wrapper.findAll('button').find((b) => b.text().startsWith('Fjern'))!.trigger('click')
+    await flushPromises()
+    const removed = sent.find((r) => r.method === 'DELETE')
+    expect(new URL(removed!.url, 'http://localhost').pathname).toBe('/api/v1/cases/targets/demolition')
     expect(wrapper.emitted('changed')).toHaveLength(1)
     wrapper.unmount()
   })

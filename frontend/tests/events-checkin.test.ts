@@ -19,6 +19,7 @@ function registration(id: number, name: string, status: RegistrationDetail['stat
     event_id: 7,
     person_id: 100 + id,
     status,
+    participant_type: 'company_representative',
     registered_at: '2026-11-01T08:00:00Z',
     checked_in_at: status === 'attended' ? '2026-12-03T06:55:00Z' : null,
     waitlist_position: status === 'waitlisted' ? 1 : null,

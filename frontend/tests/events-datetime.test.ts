@@ -72,7 +72,7 @@ describe('buildEvent', () => {
   it('sends only what changed when editing', () => {
     const event = {
       id: 5, kind: 'workshop', title: 'Workshop', description: '', starts_at: '2026-03-05T16:00:00Z', ends_at: '2026-03-05T18:00:00Z',
-      location: 'Rådhuset', status: 'planned', capacity: 20, expected_participants: null, is_demo: false, series: null, headcount: null, headcount_companies: null,
+      location: 'Rådhuset', status: 'planned', capacity: 20, expected_participants: null, is_demo: false, series_id: null, series: null, headcount: null, headcount_pupils: null, headcount_companies: null,
       visited_company_id: null, mayor_present: false, tentative: false, plan_key: null, initiative_ids: [2, 1], organizer_ids: [],
       sessions: [], counts: { registered: 0, waitlisted: 0, attended: 0, no_show: 0, cancelled: 0, participants: 0 }, updated_at: '2026-01-01T00:00:00Z',
     } satisfies EventRead

@@ -1,6 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 
+const SERIES = [
+  { id: 1, key: 'ivaerksaetteruge-46', name: 'Iværksætteruge 46', description: null, events: 1, updated_at: '2026-01-01T00:00:00Z' },
+  { id: 2, key: 'klimaugen-2026', name: 'Klimaugen 2026', description: null, events: 0, updated_at: '2026-01-01T00:00:00Z' },
+]
+
 /** The requests the form sends, and a fake API: initiatives, organisations, and the answer to POST /events. */
 const sent: { method: string; path: string; body: unknown }[] = []
 let createAnswer: () => Response
@@ -18,6 +23,13 @@ vi.stubGlobal(
     if (url.pathname === '/api/v1/plans/2026/initiatives')
       return json({ items: [{ id: 3, code: '3.8', title: 'Samarbejde med erhvervsorganisationer' }], total: 1, limit: 500, offset: 0 })
     if (url.pathname === '/api/v1/organizations') return json({ items: [{ id: 1, name: 'Erhvervshus Sjælland' }], total: 1, limit: 500, offset: 0 })
+    if (url.pathname === '/api/v1/event-series' && request.method === 'GET') return json({ items: SERIES, total: SERIES.length, limit: 500, offset: 0 })
+    if (url.pathname === '/api/v1/event-series' && request.method === 'POST') {
+      const name = (body as { name: string }).name
+      if (SERIES.some((s) => s.name.toLowerCase() === name.toLowerCase()))
+        return problem(409, { title: 'Series name taken', detail: `Der findes allerede en serie, der hedder »${name}«; vælg den på listen.`, errors: [{ field: 'name', message: 'navnet er i brug' }] })
+      return json({ id: 9, key: 'erhvervsugen-2026', name, description: null, events: 0, updated_at: '2026-01-01T00:00:00Z' }, 201)
+    }
     if (url.pathname === '/api/v1/events' && request.method === 'POST') return createAnswer()
     return json({ status: 404 }, 404)
   }),
@@ -142,6 +154,56 @@ describe('EventForm with the API’s validation errors', () => {
     await field(wrapper, 'Forventet antal deltagere').setValue('mange')
     await fillAndSubmit(wrapper)
     expect(errorOf(wrapper, 'Forventet antal deltagere')).toBe('Skriv et helt tal, eller lad feltet stå tomt (så bruges antal pladser).')
+    expect(sent.find((r) => r.method === 'POST')).toBeUndefined()
+    wrapper.unmount()
+  })
+
+  it('picks the series from the list and sends its id', async () => {
+    createAnswer = () => json({ id: 44, title: 'Temamøde om eksport' }, 201)
+    sent.length = 0
+    const wrapper = await mountForm()
+    const select = field(wrapper, 'Serie')
+    expect(select.findAll('option').map((o) => o.text())).toEqual(['Ingen serie', 'Iværksætteruge 46', 'Klimaugen 2026'])
+    await select.setValue('2')
+    await fillAndSubmit(wrapper)
+    expect(sent.find((r) => r.method === 'POST' && r.path === '/api/v1/events')?.body).toMatchObject({ series_id: 2 })
+    wrapper.unmount()
+  })
+
+  it('adds a new series by its name and chooses it', async () => {
+    createAnswer = () => json({ id: 45, title: 'Temamøde om eksport' }, 201)
+    sent.length = 0
+    const wrapper = await mountForm()
+    await wrapper.findAll('button').find((b) => b.text() === 'Ny serie')!.trigger('click')
+    await field(wrapper, 'Navn på den nye serie').setValue('Erhvervsugen 2026')
+    await wrapper.findAll('button').find((b) => b.text() === 'Opret serie')!.trigger('click')
+    await flushPromises()
+    expect(sent.find((r) => r.method === 'POST' && r.path === '/api/v1/event-series')?.body).toEqual({ name: 'Erhvervsugen 2026' })
+    expect((field(wrapper, 'Serie').element as HTMLSelectElement).selectedOptions[0]?.text).toBe('Erhvervsugen 2026')
+    expect(wrapper.text()).toContain('Serien Erhvervsugen 2026 er oprettet og valgt.')
+    await fillAndSubmit(wrapper)
+    expect(sent.find((r) => r.method === 'POST' && r.path === '/api/v1/events')?.body).toMatchObject({ series_id: 9 })
+    wrapper.unmount()
+  })
+
+  it('says in Danish that a series of that name exists', async () => {
+    const wrapper = await mountForm()
+    await wrapper.findAll('button').find((b) => b.text() === 'Ny serie')!.trigger('click')
+    await field(wrapper, 'Navn på den nye serie').setValue('klimaugen 2026')
+    await wrapper.findAll('button').find((b) => b.text() === 'Opret serie')!.trigger('click')
+    await flushPromises()
+    expect(wrapper.get('.series__error').text()).toBe('Der findes allerede en serie, der hedder »klimaugen 2026«; vælg den på listen.')
+    expect(field(wrapper, 'Navn på den nye serie').attributes('aria-invalid')).toBe('true')
+    wrapper.unmount()
+  })
+
+  it('checks that the pupils are part of the door count', async () => {
+    sent.length = 0
+    const wrapper = await mountForm()
+    await field(wrapper, 'Deltagere talt').setValue('400')
+    await field(wrapper, 'Heraf elever').setValue('401')
+    await fillAndSubmit(wrapper)
+    expect(errorOf(wrapper, 'Heraf elever')).toContain('ikke flere end dem')
     expect(sent.find((r) => r.method === 'POST')).toBeUndefined()
     wrapper.unmount()
   })

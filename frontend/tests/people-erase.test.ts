@@ -37,7 +37,7 @@ const server = (() => {
     }
     if (input.method === 'GET' && path === '/api/v1/events') return json({ items: [event], total: 1, limit: 500, offset: 0 })
     if (input.method === 'GET' && path === '/api/v1/events/5/registrations') {
-      const registration = { id: 99, event_id: 5, person_id: 40, status: 'attended', registered_at: '2026-05-01T08:00:00Z', checked_in_at: '2026-05-28T11:05:00Z', waitlist_position: null, person: state.person }
+      const registration = { id: 99, event_id: 5, person_id: 40, status: 'attended', participant_type: 'company_representative', registered_at: '2026-05-01T08:00:00Z', checked_in_at: '2026-05-28T11:05:00Z', waitlist_position: null, person: state.person }
       return json({ items: [registration], total: 1, limit: 500, offset: 0 })
     }
     if (input.method === 'POST' && path === '/api/v1/people/40/erase') {

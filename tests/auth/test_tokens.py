@@ -1,6 +1,6 @@
 """API tokens for machine clients: shown once, hashed, scoped, expiring, revocable."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from api.auth.models import ApiToken
 from api.cli import app as cli
+from api.config import Settings
 from api.db import utcnow
 from tests.helpers import assert_problem
 
@@ -96,6 +97,62 @@ class TestUse:
     ) -> None:
         raw = _token(admin_client, "read")["token"]
         assert_problem(_bearer(anon_client, raw[:-2] + "xx").get("/api/v1/plans/2026"), 401)
+
+
+class TestLifetime:
+    def _days(self, created: dict) -> float:  # type: ignore[type-arg]
+        expires = datetime.fromisoformat(created["expires_at"])
+        return (expires - utcnow()).total_seconds() / 86400
+
+    def test_a_token_without_a_lifetime_gets_the_longest(self, admin_client: TestClient) -> None:
+        assert 364.9 < self._days(_token(admin_client, "read")) <= 365
+        response = admin_client.post(
+            TOKENS, json={"name": "x", "scopes": ["read"], "expires_in_days": None}
+        )
+        assert 364.9 < self._days(response.json()) <= 365
+
+    def test_the_longest_lifetime_is_a_setting(
+        self, admin_client: TestClient, settings: Settings
+    ) -> None:
+        settings.token_max_days = 30
+        assert 29.9 < self._days(_token(admin_client, "read")) <= 30
+
+    def test_a_lifetime_past_the_longest_is_422_in_danish(self, admin_client: TestClient) -> None:
+        response = admin_client.post(
+            TOKENS, json={"name": "x", "scopes": ["read"], "expires_in_days": 366}
+        )
+        body = assert_problem(response, 422)
+        assert body["errors"][0]["field"] == "expires_in_days"
+        assert "højst 365 dage" in body["detail"]
+
+    def test_a_token_made_without_expiry_stops_after_the_longest_lifetime(
+        self, admin_client: TestClient, anon_client: TestClient, session: Session
+    ) -> None:
+        """Tokens made before every token expired: their age counts from their creation."""
+        created = _token(admin_client, "read")
+        client = _bearer(anon_client, created["token"])
+        session.execute(update(ApiToken).values(expires_at=None))
+        session.commit()
+        assert client.get("/api/v1/plans/2026").status_code == 200
+        session.execute(update(ApiToken).values(created_at=utcnow() - timedelta(days=366)))
+        session.commit()
+        assert_problem(client.get("/api/v1/plans/2026"), 401)
+
+
+class TestScopeWords:
+    def test_a_missing_permission_is_named_in_danish(self, client: TestClient) -> None:
+        body = assert_problem(client.get("/api/v1/users"), 403)
+        assert body["detail"] == (
+            "Dette kræver tilladelsen »administrere brugere, API-nøgler og auditloggen« "
+            "(admin), som en redaktør ikke har."
+        )
+
+    def test_a_scope_refused_for_tokens_is_named_in_words(self, admin_client: TestClient) -> None:
+        response = admin_client.post(TOKENS, json={"name": "x", "scopes": ["admin", "read"]})
+        body = assert_problem(response, 422)
+        assert "<Scope" not in response.text
+        assert "»administrere brugere, API-nøgler og auditloggen« (admin)" in body["detail"]
+        assert "API-nøgle" in body["errors"][0]["message"]
 
 
 class TestCli:

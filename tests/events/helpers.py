@@ -47,3 +47,14 @@ def register(client: TestClient, event_id: int, name: str | None = None, **overr
     n = next(_numbers)
     body = {"person": {"name": name or f"Deltager {n}", "email": f"deltager{n}@firma.dk"}}
     return client.post(f"/api/v1/events/{event_id}/registrations", json=body | overrides)
+
+
+def event_series(client: TestClient, name: str) -> dict[str, Any]:
+    """The series named `name` (the plan's own, or one made on first use), as the API reads it."""
+    found = client.get("/api/v1/event-series", params={"search": name}).json()["items"]
+    match = next((s for s in found if s["name"] == name), None)
+    if match is not None:
+        return match
+    response = client.post("/api/v1/event-series", json={"name": name})
+    assert response.status_code == 201, response.text
+    return response.json()

@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.events.helpers import make_event, register
+from tests.events.helpers import event_series, make_event, register
 from tests.helpers import assert_problem
 
 CALENDAR = "/api/v1/plans/2026/calendar"
@@ -112,7 +112,7 @@ class TestCalendar:
         event = make_event(
             client,
             kind="development_course",
-            series="Raketvækst",
+            series_id=event_series(client, "Raketvækst")["id"],
             initiative_ids=[ids["3.2"], ids["2.1"]],
         )
         people = [register(client, event["id"]).json()["person_id"] for _ in range(3)]
@@ -143,6 +143,7 @@ class TestCalendar:
             "starts_at",
             "ends_at",
             "tentative",
+            "series_id",
             "series",
             "location",
             "is_demo",

@@ -51,7 +51,8 @@ class TestLoadDemo:
         events = _demo_events(session)
         days: dict[str | None, list[date]] = {}
         for event in events:
-            days.setdefault(event.series, []).append(event.starts_at.astimezone(LOCAL).date())
+            name = event.series.name if event.series else None
+            days.setdefault(name, []).append(event.starts_at.astimezone(LOCAL).date())
         assert len(days["Iværksætteruge 46"]) == 5
         assert all(date(2026, 11, 9) <= d <= date(2026, 11, 15) for d in days["Iværksætteruge 46"])
         assert len(days["Klimaugen 2026"]) == 5
@@ -84,7 +85,7 @@ class TestLoadDemo:
         assert all(cvr_rules.is_valid(c.cvr) for c in companies)
         people = session.scalars(select(Person)).all()
         assert len(people) == report.people
-        assert all(p.email and p.email.endswith("@demo.invalid") and not p.phone for p in people)
+        assert all(p.email and p.email.endswith("@demo.example") and not p.phone for p in people)
         visits = [e for e in _demo_events(session) if e.kind is EventKind.company_visit]
         assert any(v.mayor_present for v in visits) and all(v.visited_company_id for v in visits)
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.events.helpers import make_company, make_event, register, valid_cvr
+from tests.events.helpers import event_series, make_company, make_event, register, valid_cvr
 from tests.helpers import assert_problem
 
 
@@ -37,7 +37,8 @@ class TestCompanies:
 
 class TestEvents:
     def test_create_and_read(self, client: TestClient) -> None:
-        event = make_event(client, capacity=20, series="Klimaugen 2026")
+        series = event_series(client, "Klimaugen 2026")
+        event = make_event(client, capacity=20, series_id=series["id"])
         assert event["counts"]["registered"] == 0 and event["series"] == "Klimaugen 2026"
 
     def test_ending_before_starting_is_422(self, client: TestClient) -> None:

@@ -7,13 +7,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from api.events.metric_rows import span_bounds
 from api.events.metrics import EventsHeldParams
 from api.goals.registry import MetricRequest, get_metric
-from tests.events.helpers import make_event, register
+from tests.events.helpers import event_series, make_event, register
 from tests.helpers import assert_problem
 
 PROGRESS = "/api/v1/plans/2026/progress"
 SERIES = "Testserie afholdt"
+SERIES_KEY = "testserie-afholdt"  # the key its name gives
 JUNE = datetime(2026, 6, 10, 16, 0, tzinfo=UTC)
 
 
@@ -25,7 +27,7 @@ def _goal(client: TestClient) -> str:
         "kind": "measurable",
         "unit": "count",
         "metric": "events_held",
-        "metric_params": {"series": SERIES},
+        "metric_params": {"series": event_series(client, SERIES)["key"]},
         "targets": {"2026": 10},
     }
     response = client.post("/api/v1/plans/2026/goals", json=body)
@@ -46,7 +48,8 @@ def _held_count(client: TestClient, on: str = "2026-12-31") -> float | None:
 def _event(client: TestClient, hours: int = 2, **fields: Any) -> dict[str, Any]:
     starts = fields.pop("starts_at", JUNE)
     ends = (starts + timedelta(hours=hours)).isoformat()
-    return make_event(client, series=SERIES, starts_at=starts, ends_at=ends, **fields)
+    series_id = event_series(client, SERIES)["id"]
+    return make_event(client, series_id=series_id, starts_at=starts, ends_at=ends, **fields)
 
 
 def _people(client: TestClient, event_id: int, registered: int, attended: int) -> list[int]:
@@ -111,11 +114,82 @@ class TestHeldRule:
         event = _event(client, starts_at=datetime(2025, 12, 31, 21, 0, tzinfo=UTC), hours=3)
         _people(client, event["id"], registered=0, attended=1)
         metric = get_metric("events_held")
-        params = EventsHeldParams(series=SERIES)
+        params = EventsHeldParams(series=SERIES_KEY)
         year_2025 = MetricRequest(0, params, date(2025, 1, 1), date(2025, 12, 31))
         year_2026 = MetricRequest(0, params, date(2026, 1, 1), date(2026, 12, 31))
         assert metric.compute(session, [year_2025]) == [None]
         assert metric.compute(session, [year_2025, year_2026]) == [None, None]
+
+
+def _utc(*moment: int) -> datetime:
+    return datetime(*moment, tzinfo=UTC)
+
+
+class TestYearsInOneStatement:
+    """A batch of calendar years is read with one expression for an event's year (its local
+    New Year, cut to what SQLite's date functions can tell apart), other periods with a CASE
+    over their bounds: the same values either way, whatever the order of the years."""
+
+    # Each year's requests (the last cut short, as progress asks for the plan's year).
+    Y2023 = (date(2023, 1, 1), date(2023, 12, 31))
+    Y2024 = (date(2024, 1, 1), date(2024, 12, 31))
+    Y2025 = (date(2025, 1, 1), date(2025, 12, 31))
+    Y2026 = (date(2026, 1, 1), date(2026, 6, 15))
+
+    def _events(self, client: TestClient) -> None:
+        """Planned events someone came to, held where they ended by the end of their year."""
+        came = [
+            _event(client, starts_at=_utc(2022, 6, 1, 10)),  # before every year asked for
+            _event(client, starts_at=_utc(2024, 5, 1, 10)),  # 2024
+            # 23:30 to a microsecond before midnight on New Year's Eve, local: held in 2024.
+            make_event(
+                client,
+                series_id=event_series(client, SERIES)["id"],
+                starts_at=_utc(2024, 12, 31, 22, 30),
+                ends_at=_utc(2024, 12, 31, 22, 59, 59, 999999).isoformat(),
+            ),
+            _event(client, starts_at=_utc(2024, 12, 31, 23)),  # midnight, local: 2025
+            # 22:00 on New Year's Eve to 01:00, local: not held by the end of 2025.
+            _event(client, starts_at=_utc(2025, 12, 31, 21), hours=3),
+            _event(client, starts_at=_utc(2026, 3, 1, 10)),  # 2026
+            _event(client, starts_at=_utc(2026, 6, 14, 10), hours=48),  # ends after the cut
+        ]
+        for event in came:
+            _people(client, event["id"], registered=0, attended=1)
+
+    def _held(self, session: Session, *periods: tuple[date, date]) -> list[float | None]:
+        params = EventsHeldParams(series=SERIES_KEY)
+        requests = [MetricRequest(0, params, start, end) for start, end in periods]
+        return get_metric("events_held").compute(session, requests)
+
+    def test_consecutive_years(self, client: TestClient, session: Session) -> None:
+        self._events(client)
+        assert span_bounds([self.Y2023, self.Y2024], [0, 1]).keys() >= {"first_year"}
+        assert self._held(session, self.Y2023, self.Y2024, self.Y2025, self.Y2026) == [
+            None,  # not a single held event: no data
+            2,
+            1,
+            1,
+        ]
+
+    def test_years_out_of_order(self, client: TestClient, session: Session) -> None:
+        self._events(client)
+        assert self._held(session, self.Y2026, self.Y2024, self.Y2023, self.Y2025) == [
+            1,
+            2,
+            None,
+            1,
+        ]
+
+    def test_years_with_a_gap(self, client: TestClient, session: Session) -> None:
+        self._events(client)
+        assert "first_year" not in span_bounds([self.Y2024, self.Y2026], [0, 1])
+        assert self._held(session, self.Y2024, self.Y2026) == [2, 1]
+        assert self._held(session, self.Y2026, self.Y2023, self.Y2025) == [1, None, 1]
+
+    def test_one_year_alone(self, client: TestClient, session: Session) -> None:
+        self._events(client)
+        assert [self._held(session, year) for year in (self.Y2024, self.Y2025)] == [[2], [1]]
 
 
 class TestMarkHeld:

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.events.helpers import make_event, register, valid_cvr
+from tests.events.helpers import event_series, make_event, register, valid_cvr
 from tests.helpers import assert_problem
 
 PROGRESS = "/api/v1/plans/2026/progress"
@@ -126,9 +126,11 @@ class TestEventsHeld:
         assert _computed(client, "s3-i2-temamoeder") == 1
 
     def test_series_filter(self, client: TestClient) -> None:
-        _held(client, headcount=20, kind="workshop", series="Klimaugen 2026")
-        _held(client, headcount=20, kind="theme_meeting", series="Klimaugen 2026")
-        _held(client, headcount=20, kind="workshop", series="Klimaugen 2025")
+        klimaugen = event_series(client, "Klimaugen 2026")["id"]
+        _held(client, headcount=20, kind="workshop", series_id=klimaugen)
+        _held(client, headcount=20, kind="theme_meeting", series_id=klimaugen)
+        last_year = event_series(client, "Klimaugen 2025")["id"]
+        _held(client, headcount=20, kind="workshop", series_id=last_year)
         _held(client, headcount=20, kind="workshop")
         assert _computed(client, "s1-i3-klimaugen-aktiviteter") == 2
 
@@ -195,9 +197,11 @@ class TestEventParticipants:
         assert _computed(client, "plan-deltagere") == 150
 
     def test_series_filter(self, client: TestClient) -> None:
-        _held(client, headcount=30, kind="workshop", series="Klimaugen 2026")
-        _held(client, attended=2, headcount=25, series="Klimaugen 2026")
-        _held(client, headcount=40, kind="workshop", series="Iværksætteruge 46")
+        klimaugen = event_series(client, "Klimaugen 2026")["id"]
+        _held(client, headcount=30, kind="workshop", series_id=klimaugen)
+        _held(client, attended=2, headcount=25, series_id=klimaugen)
+        week_46 = event_series(client, "Iværksætteruge 46")["id"]
+        _held(client, headcount=40, kind="workshop", series_id=week_46)
         assert _computed(client, "s1-i3-klimaugen-deltagere") == 55
 
     def test_initiative_filter(self, client: TestClient) -> None:

@@ -17,7 +17,16 @@ from api.events.participant_export import neutralise, slug
 from tests.events.helpers import make_event, register, valid_cvr
 from tests.helpers import assert_problem
 
-HEADERS = ["Navn", "E-mail", "Telefon", "Virksomhed", "CVR", "Status", "Tjekket ind"]
+HEADERS = [
+    "Navn",
+    "E-mail",
+    "Telefon",
+    "Virksomhed",
+    "CVR",
+    "Status",
+    "Tjekket ind",
+    "Deltagertype",
+]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -81,6 +90,7 @@ class TestCsvExport:
         aase = rows[3]
         assert aase[1:5] == ["aase@firma.dk", "'+45 12 34 56 78", "Ærø Æbler ApS", event["cvr"]]
         assert len(aase[6]) == len("2026-03-10 16:05")
+        assert aase[7] == "Virksomhedsrepræsentant"  # the default type
 
     def test_cancelled_only_on_request(self, client: TestClient, event: dict[str, Any]) -> None:
         url = f"/api/v1/events/{event['id']}/participants.csv"

@@ -2,7 +2,7 @@
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Response, expect
 
 from tests.frontend.conftest import Staff, log_in, screenshot, serious_violations
 
@@ -51,3 +51,27 @@ class TestPlan:
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert serious_violations(page) == []
         screenshot(page, "indsats")
+
+
+class TestRevisits:
+    def test_a_revisited_overblik_costs_a_304(self, page: Page, editor: Staff) -> None:
+        """The browser keeps progress and sends its ETag back; unchanged data answers 304,
+        which Chromium hands the page as its cached 200 with the same ETag (the service
+        answers 304 whenever the ETag sent is the current one)."""
+        progress: list[tuple[str | None, str | None]] = []
+
+        def seen(response: Response) -> None:
+            if "/progress" in response.url:
+                sent = response.request.all_headers().get("if-none-match")
+                progress.append((sent, response.all_headers().get("etag")))
+
+        page.on("response", seen)
+        log_in(page, editor)
+        expect(page.locator(".track__initiatives > li")).to_have_count(INITIATIVES)
+        page.get_by_role("link", name="Indsatser").first.click()
+        expect(page.locator("table tbody tr")).to_have_count(INITIATIVES)
+        page.go_back()
+        expect(page.locator(".track__initiatives > li")).to_have_count(INITIATIVES)
+        page.wait_for_load_state("networkidle")
+        assert progress[0][0] is None
+        assert any(sent and sent == etag for sent, etag in progress[1:]), progress

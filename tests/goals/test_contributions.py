@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.events.models import Event
 from api.goals import contributions
-from tests.events.helpers import make_event, register, valid_cvr
+from tests.events.helpers import event_series, make_event, register, valid_cvr
 from tests.grants.helpers import HEADER, imported, semicolons
 from tests.helpers import assert_problem
 
@@ -64,14 +64,15 @@ def _events(client: TestClient, session: Session) -> None:
     codes = _initiatives(client)
     _event(client, 3, day=4, kind="theme_meeting", title="Temamøde om eksport", headcount=12)
     _event(client, 3, attended=16, kind="theme_meeting")
-    _event(client, 10, kind="theme_meeting", headcount=20, series="Klimaugen 2026")
+    klimaugen = event_series(client, "Klimaugen 2026")["id"]
+    _event(client, 10, kind="theme_meeting", headcount=20, series_id=klimaugen)
     _event(client, 2, "planned", attended=15, kind="theme_meeting")  # came: held by the rule
     _event(client, 11, "planned", kind="theme_meeting", headcount=30)
     _event(client, 5, "cancelled", kind="theme_meeting", headcount=30)
     demo = _event(client, 4, kind="theme_meeting", headcount=40)
     session.execute(update(Event).where(Event.id == demo).values(is_demo=True))
     session.flush()
-    _event(client, 9, kind="workshop", headcount=30, series="Klimaugen 2026")
+    _event(client, 9, kind="workshop", headcount=30, series_id=klimaugen)
     for month, size, code in ((2, 12, "2.1"), (9, 16, "2.1"), (4, 8, "2.6"), (10, 9, "3.2")):
         _event(client, month, kind="development_course", headcount=size,
                initiative_ids=[codes[code]])  # fmt: skip

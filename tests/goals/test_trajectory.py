@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from api.enums import Direction, Pace, Unit
 from api.events.models import Event
 from api.goals.models import Goal, GoalTarget
-from tests.events.helpers import make_event, register
+from tests.events.helpers import event_series, make_event, register
 from tests.helpers import add_measurement, make_goal
 
 URL = "/api/v1/plans/2026/progress"
 SERIES = "Testserien 2026"
+SERIES_KEY = "testserien-2026"  # the key its name gives
 NEW_YEAR = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -33,7 +34,8 @@ def _goal_at(client: TestClient, goal: Goal | str, on: str) -> dict[str, Any]:
 
 def _event(client: TestClient, session: Session, day: date, **fields: Any) -> dict[str, Any]:
     starts = datetime(day.year, day.month, day.day, 14, 0, tzinfo=UTC)
-    event = make_event(client, starts_at=starts, series=SERIES, **fields)
+    series_id = event_series(client, SERIES)["id"]
+    event = make_event(client, starts_at=starts, series_id=series_id, **fields)
     entered_early(session, event)
     return event
 
@@ -65,7 +67,7 @@ def _hold(client: TestClient, event: dict[str, Any], people: int = 1) -> None:
 
 def _series_goal(session: Session, metric: str, target: float) -> Goal:
     goal = make_goal(
-        session, metric=metric, metric_params={"series": SERIES}, targets={2026: target}
+        session, metric=metric, metric_params={"series": SERIES_KEY}, targets={2026: target}
     )
     session.commit()
     return goal

@@ -25,7 +25,7 @@ WEEK = {
     "key": "test-uge",
     "title": "Testuge",
     "kind": "entrepreneur_event",
-    "series": "Testuge 46",
+    "series": "testuge-46",
     "initiative": "2.4",
     "starts_on": "2026-11-09",
     "ends_on": "2026-11-15",
@@ -35,6 +35,7 @@ WEEK = {
 def _file(*events: dict[str, Any]) -> str:
     data = yaml.safe_load(yaml.safe_dump(SHIPPED))
     data["plan"]["events"] = list(events)
+    data["plan"]["series"].append({"key": "testuge-46", "name": "Testuge 46"})
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
@@ -51,7 +52,8 @@ class TestLoadPlanEvents:
         assert conference.ends_at.isoformat() == "2026-05-31T22:00:00+00:00"
         assert [i.code for i in conference.initiatives] == ["3.5"]
         week = _event(session, "test-uge")
-        assert not week.tentative and week.series == "Testuge 46"
+        assert not week.tentative and week.series is not None
+        assert week.series.name == "Testuge 46"
         assert week.ends_at.isoformat() == "2026-11-15T23:00:00+00:00"  # end of 15 Nov, local
 
     def test_loading_twice_changes_nothing(self, session: Session) -> None:

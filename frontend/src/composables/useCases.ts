@@ -33,6 +33,18 @@ export function useCaseTargets() {
   return useResource(() => unwrap(api.GET('/api/v1/cases/targets')))
 }
 
+/** Back to the plan's target for the kind (50 days for building permits), or none. */
+export function removeCaseTarget(kind: CaseKind): Promise<unknown> {
+  return unwrap(api.DELETE('/api/v1/cases/targets/{kind}', { params: { path: { kind } } }))
+}
+
+/** Who set a kind's target, as the table says it. */
+export const TARGET_BASIS: Record<CaseTarget['basis'], string> = {
+  set: 'Fastsat af kommunen',
+  plan: 'Handlingsplanen',
+  none: 'Ikke fastsat',
+}
+
 export function saveCaseTarget(kind: CaseKind, targetDays: number): Promise<CaseTarget> {
   return unwrap(api.PUT('/api/v1/cases/targets/{kind}', { params: { path: { kind } }, body: { target_days: targetDays } }))
 }

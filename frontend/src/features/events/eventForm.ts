@@ -20,9 +20,12 @@ export interface EventFormValues {
   capacity: string
   /** How many are expected to come (the goals' expected trajectory); empty: the capacity. */
   expectedParticipants: string
-  series: string
+  /** The event series chosen from the list; null: none. */
+  seriesId: number | null
   description: string
   headcount: string
+  /** Of the door count, how many were pupils. */
+  headcountPupils: string
   headcountCompanies: string
   visitedCompany: CompanyRead | null
   mayorPresent: boolean
@@ -42,9 +45,10 @@ export const EVENT_FORM_FIELDS = [
   'location',
   'capacity',
   'expected_participants',
-  'series',
+  'series_id',
   'description',
   'headcount',
+  'headcount_pupils',
   'headcount_companies',
   'visited_company_id',
   'mayor_present',
@@ -64,9 +68,10 @@ export function emptyValues(): EventFormValues {
     location: '',
     capacity: '',
     expectedParticipants: '',
-    series: '',
+    seriesId: null,
     description: '',
     headcount: '',
+    headcountPupils: '',
     headcountCompanies: '',
     visitedCompany: null,
     mayorPresent: false,
@@ -89,9 +94,10 @@ export function valuesOf(event: EventRead, visitedCompany: CompanyRead | null = 
     location: event.location ?? '',
     capacity: numberText(event.capacity),
     expectedParticipants: numberText(event.expected_participants),
-    series: event.series ?? '',
+    seriesId: event.series_id,
     description: event.description,
     headcount: numberText(event.headcount),
+    headcountPupils: numberText(event.headcount_pupils),
     headcountCompanies: numberText(event.headcount_companies),
     visitedCompany,
     mayorPresent: event.mayor_present,
@@ -125,6 +131,10 @@ export function buildEvent(values: EventFormValues): BuildResult {
   if (Number.isNaN(expectedParticipants)) errors.expected_participants = 'Skriv et helt tal, eller lad feltet stå tomt (så bruges antal pladser).'
   const headcount = wholeNumber(values.headcount, 0)
   if (Number.isNaN(headcount)) errors.headcount = 'Skriv et helt tal, eller lad feltet stå tomt.'
+  const headcountPupils = wholeNumber(values.headcountPupils, 0)
+  if (Number.isNaN(headcountPupils)) errors.headcount_pupils = 'Skriv et helt tal, eller lad feltet stå tomt.'
+  else if (headcountPupils !== null && (headcount === null || Number.isNaN(headcount) || headcountPupils > headcount))
+    errors.headcount_pupils = 'Eleverne er en del af deltagerne talt ved døren: skriv dem også dér, og ikke flere end dem.'
   const headcountCompanies = wholeNumber(values.headcountCompanies, 0)
   if (Number.isNaN(headcountCompanies)) errors.headcount_companies = 'Skriv et helt tal, eller lad feltet stå tomt.'
   const sessions = values.sessions.map((row, index) => {
@@ -149,8 +159,9 @@ export function buildEvent(values: EventFormValues): BuildResult {
       status: values.status,
       capacity,
       expected_participants: expectedParticipants,
-      series: values.series.trim() || null,
+      series_id: values.seriesId,
       headcount,
+      headcount_pupils: headcountPupils,
       headcount_companies: headcountCompanies,
       visited_company_id: visit ? (values.visitedCompany?.id ?? null) : null,
       mayor_present: visit ? values.mayorPresent : false,
