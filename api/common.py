@@ -4,7 +4,7 @@ import math
 import re
 import types
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Generic, TypeVar, Union, get_args, get_origin
 
 from annotated_types import Ge, Le
 from fastapi import Depends, Header, Query, Response
@@ -18,16 +18,19 @@ from pydantic import (
     field_validator,
 )
 from pydantic.fields import FieldInfo
+from pydantic.json_schema import GetJsonSchemaHandler, JsonSchemaValue
+from pydantic_core import CoreSchema
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from api.errors import PreconditionFailedError, PreconditionRequiredError
+from api.errors import REQUIRED_HEADER, PreconditionFailedError, PreconditionRequiredError
 
 T = TypeVar("T")
 
 # Every table's id is an INTEGER column (32 bits on PostgreSQL): a number beyond it names no row
 # and would overflow the driver (a 500), so it is refused as a 422 naming the parameter.
 INT32_MAX = 2**31 - 1
+INT32_MIN = -(2**31)
 Id = Annotated[int, Ge(1), Le(INT32_MAX)]
 """A row id, in a path, a query or a body: 1 up to the id column's largest value."""
 PlanYear = Annotated[int, Ge(1900), Le(2200)]
@@ -39,7 +42,12 @@ class Schema(BaseModel):
 
 
 # C0 and C1 control characters, DEL and NUL; a tab and a line break are text.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+CONTROL_CHARACTERS = re.compile(f"[{_CONTROLS}]")
+TEXT_PATTERN = f"^[^{_CONTROLS}]*$"
+"""Text as the schema states it: any characters but control characters."""
+FILLED_TEXT_PATTERN = rf"^[^{_CONTROLS}]*[^\s{_CONTROLS}][^{_CONTROLS}]*$"
+"""Text that is required: as TEXT_PATTERN, and not blank."""
 
 
 def strip_controls(text: str) -> str:
@@ -79,13 +87,39 @@ AMOUNT_LIMIT = 10**16
 def _fits_amount_column(value: float) -> float:
     if not math.isfinite(value) or abs(value) >= AMOUNT_LIMIT:
         raise ValueError("Tallet er for stort (højst 16 cifre før kommaet).")
-    if round(value, 2) != value:
+    # Whole cents, as the schema's multipleOf 0.01 states it. A float's own rounding error (57
+    # times 0.01 is 0.5700000000000001) is no third decimal: a few units in the last place.
+    hundredfold = value * 100
+    cents = round(hundredfold)
+    if abs(hundredfold - cents) > 4 * math.ulp(hundredfold) or (value and not cents):
         raise ValueError("Højst to decimaler.")
-    return value
+    return cents / 100
 
 
-Amount = Annotated[float, AfterValidator(_fits_amount_column)]
+class _JsonSchemaExtra:
+    """Keywords added to a type's JSON schema, where they state what a validator enforces."""
+
+    def __init__(self, **keywords: Any) -> None:
+        self.keywords = keywords
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema.update(self.keywords)
+        return schema
+
+
+Amount = Annotated[
+    float,
+    AfterValidator(_fits_amount_column),
+    _JsonSchemaExtra(
+        exclusiveMinimum=-AMOUNT_LIMIT, exclusiveMaximum=AMOUNT_LIMIT, multipleOf=0.01
+    ),
+]
 """An amount or a goal's value, as precise as the column that keeps it."""
+NonNegativeAmount = Annotated[float, Ge(0), *Amount.__metadata__]
+"""An amount that is never below 0."""
 
 
 def _no_controls(value: str) -> str:
@@ -93,11 +127,24 @@ def _no_controls(value: str) -> str:
     return value
 
 
-QueryText = Annotated[str, AfterValidator(_no_controls), StringConstraints(max_length=200)]
+QueryText = Annotated[
+    str,
+    AfterValidator(_no_controls),
+    StringConstraints(max_length=200),
+    _JsonSchemaExtra(pattern=TEXT_PATTERN),
+]
 """Text in a query (a search, a filter): what a person types; PostgreSQL takes no NUL."""
 
 IsoDate = Annotated[date, BeforeValidator(iso_only)]
 IsoDateTime = Annotated[datetime, BeforeValidator(iso_only)]
+
+
+def _utc_if_naive(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+UtcDateTime = Annotated[datetime, BeforeValidator(iso_only), AfterValidator(_utc_if_naive)]
+"""A moment: a time without a zone is UTC (as it is stored), so any two compare."""
 
 
 def _plain_types(annotation: Any) -> set[Any]:
@@ -121,23 +168,51 @@ def _check_scalar(allowed: set[Any], value: Any) -> None:
         raise ValueError("Skriv true eller false.")
     numbers = allowed & {int, float}
     if numbers and not allowed & {str, date, datetime} and isinstance(value, str | bool):
-        raise ValueError("Skriv et tal, ikke en tekst.")
+        raise ValueError(
+            "Skriv et tal, ikke true eller false."
+            if isinstance(value, bool)
+            else "Skriv et tal, ikke en tekst."
+        )
     if allowed & {date, datetime} and not allowed & {int, float, str}:
         iso_only(value)
+
+
+NOT_NULL = "Feltet kan udelades, men ikke sættes til null."
+
+
+def _check_deep(annotation: Any, value: Any) -> None:
+    """_check_scalar for the value, and for every item of a list or value of a dict it is."""
+    allowed = _plain_types(annotation)
+    if isinstance(value, list | dict):
+        kinds = (list, set, frozenset, tuple) if isinstance(value, list) else (dict,)
+        for kind in allowed:
+            if get_origin(kind) in kinds:
+                items = value if isinstance(value, list) else value.values()
+                item_type = get_args(kind)[-1] if get_args(kind) else Any
+                for item in items:
+                    _check_deep(item_type, item)
+                return
+    _check_scalar(allowed, value)
 
 
 class RequestBody(BaseModel):
     """The base of every request body: an unknown field is refused (a misspelt field is not
     silently ignored), text holds no control characters, required text is not blank, and a
-    number, a boolean or a date must be sent as one."""
+    number, a boolean or a date must be sent as one. Its JSON schema states these rules (see
+    `_state_rules`), so a client, and a fuzzer, can know them before sending."""
 
     model_config = ConfigDict(extra="forbid")
+
+    not_null: ClassVar[frozenset[str]] = frozenset()
+    """Fields that may be left out but not sent as null (a change names a value to set)."""
 
     @field_validator("*", mode="before")
     @classmethod
     def _no_coercion(cls, value: Any, info: ValidationInfo) -> Any:
         if info.field_name is not None and info.field_name in cls.model_fields:
-            _check_scalar(_plain_types(cls.model_fields[info.field_name].annotation), value)
+            if value is None and info.field_name in cls.not_null:
+                raise ValueError(NOT_NULL)
+            _check_deep(cls.model_fields[info.field_name].annotation, value)
         return value
 
     @field_validator("*", mode="after")
@@ -154,10 +229,78 @@ class RequestBody(BaseModel):
             raise ValueError("Feltet må ikke være tomt.")
         return value
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(core_schema)
+        model = handler.resolve_ref_schema(json_schema)
+        for name, prop in model.get("properties", {}).items():
+            field = cls.model_fields.get(name)
+            if name in cls.not_null:
+                _drop_null(prop)
+            _state_rules(prop, filled=field is not None and _needs_text(field))
+        return json_schema
+
 
 def _needs_text(field: FieldInfo) -> bool:
     """Required, or declared at least one character long: blanks are no text then."""
-    return field.is_required() or any(getattr(m, "min_length", 0) for m in field.metadata)
+    return field.is_required() or _has_min_length([*field.metadata, field.annotation])
+
+
+def _has_min_length(items: list[Any]) -> bool:
+    for item in items:
+        if getattr(item, "min_length", 0):
+            return True
+        origin = get_origin(item)
+        if origin is Annotated and _has_min_length(list(item.__metadata__)):
+            return True
+        if origin in (Union, types.UnionType) and _has_min_length(list(get_args(item))):
+            return True
+    return False
+
+
+def _drop_null(schema: dict[str, Any]) -> None:
+    """The field's schema without null (and without the default null)."""
+    if schema.get("default", ...) is None:
+        del schema["default"]
+    branches = schema.get("anyOf")
+    if branches is None:
+        return
+    kept = [branch for branch in branches if branch != {"type": "null"}]
+    if len(kept) == 1:
+        del schema["anyOf"]
+        schema.update(kept[0])
+    else:
+        schema["anyOf"] = kept
+
+
+def _state_rules(schema: Any, *, filled: bool) -> None:
+    """State in a field's JSON schema what every request body enforces: text without control
+    characters (and not blank where `filled`), integers within their 32-bit columns, and the
+    same inside lists and objects (whose keys are text too)."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return  # a model of its own states its own rules
+    for key in ("anyOf", "oneOf", "allOf"):
+        for branch in schema.get(key, []):
+            _state_rules(branch, filled=filled)
+    kind = schema.get("type")
+    if kind == "string" and not {"format", "pattern", "enum", "const"} & schema.keys():
+        schema["pattern"] = FILLED_TEXT_PATTERN if filled else TEXT_PATTERN
+    elif kind == "integer":
+        if not {"minimum", "exclusiveMinimum"} & schema.keys():
+            schema["minimum"] = INT32_MIN
+        if not {"maximum", "exclusiveMaximum"} & schema.keys():
+            schema["maximum"] = INT32_MAX
+    elif kind == "array":
+        _state_rules(schema.get("items"), filled=False)
+    elif kind == "object":
+        for prop in schema.get("properties", {}).values():
+            _state_rules(prop, filled=False)
+        extra = schema.get("additionalProperties", "properties" not in schema)
+        _state_rules(extra, filled=False)
+        if extra is not False:
+            schema.setdefault("propertyNames", {"pattern": TEXT_PATTERN})
 
 
 class Page(BaseModel, Generic[T]):
@@ -217,16 +360,28 @@ def set_etag(response: Response, version: int) -> None:
 
 IfMatch = Annotated[
     str | None,
-    Header(description="The ETag of the version being changed; required for updates."),
+    Header(
+        description="The ETag of the version being changed, from your last read; without it "
+        "the answer is 428, with an older one 412.",
+        json_schema_extra={REQUIRED_HEADER: True},
+    ),
+]
+OptionalIfMatch = Annotated[
+    str | None,
+    Header(description="The ETag of the version being changed; given, an older one is a 412."),
 ]
 
 
 def check_if_match(if_match: str | None, version: int) -> None:
     """Refuse an update unless the client proves it saw the current version."""
     if if_match is None:
-        raise PreconditionRequiredError("Send If-Match with the ETag from your last read.")
+        raise PreconditionRequiredError(
+            "Send If-Match med den ETag, du fik ved sidste læsning, så ingen andres ændring "
+            "overskrives."
+        )
     tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
     if "*" not in tags and etag_of(version) not in tags:
         raise PreconditionFailedError(
-            f"The resource has changed since you read it (current ETag {etag_of(version)})."
+            "Nogen har ændret data, siden du læste dem (nu ETag "
+            f"{etag_of(version)}); hent dem igen, og prøv så igen."
         )

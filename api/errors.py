@@ -42,9 +42,30 @@ class NotFoundError(DomainError):
     status, slug, title = 404, "not-found", "Not found"
 
 
-def invalid(field: str, message: str) -> "InvalidInputError":
-    """A 422 naming the one field that is wrong."""
-    return InvalidInputError(f"{field}: {message}", errors=[{"field": field, "message": message}])
+def invalid(field: str, message: str, *, code: str | None = None) -> "InvalidInputError":
+    """A 422 naming the one field that is wrong (and, given, the kind of error it is)."""
+    error: dict[str, Any] = {"field": field, "message": message}
+    if code is not None:
+        error["type"] = code
+    return InvalidInputError(f"{field}: {message}", errors=[error])
+
+
+# The error types (FieldProblem.type) of a well-formed body the data refuses, beside pydantic's
+# own (which concern the body's form). A client, or a fuzzer, can tell them from malformed input.
+UNKNOWN_REFERENCE = "unknown_reference"
+"""The field names a row (by id or key) that does not exist, or not where it is named."""
+REQUIRED_BY_DATA = "required_by_data"
+"""The field may be left out, but the data as it stands needs it now."""
+
+
+def unknown_reference(field: str, message: str) -> "InvalidInputError":
+    """A 422: the body refers to a row that does not exist (a field of the schema's form)."""
+    return invalid(field, message, code=UNKNOWN_REFERENCE)
+
+
+def required_by_data(field: str, message: str) -> "InvalidInputError":
+    """A 422: the field was left out, but the stored data gives no value in its place."""
+    return invalid(field, message, code=REQUIRED_BY_DATA)
 
 
 class ConflictError(DomainError):
@@ -96,9 +117,14 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def validation_errors(raw: list[Any]) -> list[dict[str, Any]]:
-    """Pydantic's error list, reduced to what a client needs: where and what."""
+    """Pydantic's error list, reduced to what a client needs: where and what (a validator's
+    own message as it wrote it, without pydantic's "Value error, ")."""
     return [
-        {"field": _field(err.get("loc", ())), "message": err.get("msg", ""), "type": err["type"]}
+        {
+            "field": _field(err.get("loc", ())),
+            "message": str(err.get("msg", "")).removeprefix("Value error, "),
+            "type": err["type"],
+        }
         for err in raw
     ]
 
@@ -255,7 +281,43 @@ def document_problems(app: FastAPI) -> None:
                 responses["default"] = {"description": "An error (RFC 9457)", "content": content}
         for unused in ("HTTPValidationError", "ValidationError"):
             schemas.pop(unused, None)
+        _state_headers(schema)
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+REQUIRED_HEADER = "x-required"
+"""Marks a header the OpenAPI document states as required though the function takes None: its
+absence is answered 428 Precondition Required (RFC 6585), not FastAPI's 422."""
+
+
+def _state_headers(schema: dict[str, Any]) -> None:
+    """A header, or a field of a form, is text or absent, never null: its schema says so. A
+    header marked x-required (If-Match on updates) is stated as required: the function takes
+    None only to answer its absence with 428 Precondition Required, not FastAPI's 422."""
+    components = schema.get("components", {}).get("schemas", {})
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "header":
+                    continue
+                if parameter.get("schema", {}).pop(REQUIRED_HEADER, False):
+                    parameter["required"] = True
+                _without_null(parameter.get("schema", {}))
+            content = operation.get("requestBody", {}).get("content", {})
+            form = content.get("multipart/form-data", {}).get("schema", {})
+            name = form.get("$ref", "").rsplit("/", 1)[-1]
+            for field in components.get(name, {}).get("properties", {}).values():
+                _without_null(field)
+
+
+def _without_null(value: dict[str, Any]) -> None:
+    branches = [b for b in value.pop("anyOf", []) if b.get("type") != "null"]
+    if len(branches) == 1:
+        value.update(branches[0])
+    elif branches:
+        value["anyOf"] = branches
+    if value.get("default", ...) is None:
+        del value["default"]

@@ -5,8 +5,12 @@ import os
 from collections.abc import Iterable
 from typing import IO, Any
 
+from api.common import TEXT_PATTERN
 from api.errors import DomainError, InvalidInputError, PayloadTooLargeError
 from api.tabular import TabularError, TabularMappingError, TabularTooLargeError
+
+MAPPING_SCHEMA = {"contentMediaType": "application/json", "pattern": TEXT_PATTERN}
+"""The form field `mapping` as its schema states it: JSON, as text."""
 
 
 def upload_size(file: IO[bytes], limit: int) -> int:
@@ -35,6 +39,8 @@ def parse_mapping(text: str | None, fields: Iterable[str]) -> dict[str, str] | N
         mapping = json.loads(text)
     except json.JSONDecodeError as exc:
         raise mapping_error(f"not valid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError):  # a number of 5,000 digits, lists 100,000 deep
+        raise mapping_error("not JSON this service reads (too long a number, too deep)") from None
     if not isinstance(mapping, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
     ):

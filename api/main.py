@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.token_limiter = TokenLimiter()
     install_error_handlers(app)
     document_problems(app)
+    _document_settings(app, settings)
     app.add_middleware(BodyLimitMiddleware, max_upload_body_bytes=settings.max_upload_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.https)
 
@@ -89,6 +91,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_frontend(app, settings)
     _add_method_not_allowed(app)
     return app
+
+
+def _document_settings(app: FastAPI, settings: Settings) -> None:
+    """State in the OpenAPI document the limits the settings set: a token's longest life."""
+    document = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = document()
+        lifetime = schema["components"]["schemas"]["TokenCreate"]["properties"]["expires_in_days"]
+        for branch in lifetime.get("anyOf", [lifetime]):
+            if branch.get("type") == "integer":
+                branch["maximum"] = settings.token_max_days
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.common import CONTROL_CHARACTERS
+from api.common import CONTROL_CHARACTERS, FILLED_TEXT_PATTERN, TEXT_PATTERN
 from api.config import Settings
 from api.events.demo import load_demo
 from api.events.models import Person
@@ -59,6 +59,59 @@ INTEGER_QUERIES = [
     for parameter in operation.get("parameters", [])
     if parameter["in"] == "query" and _is_integer(parameter)
 ]
+
+
+def _request_schemas() -> dict[str, Any]:
+    """The component schemas request bodies refer to, however deep."""
+    schema = create_app().openapi()
+    components = schema["components"]["schemas"]
+    found: dict[str, Any] = {}
+    pending = [
+        media["schema"]
+        for item in schema["paths"].values()
+        for operation in item.values()
+        for media in operation.get("requestBody", {}).get("content", {}).values()
+        if media["schema"].get("$ref")
+    ]
+    while pending:
+        name = pending.pop()["$ref"].rsplit("/", 1)[-1]
+        if name in found:
+            continue
+        found[name] = components[name]
+        pending.extend(ref for ref in _refs(components[name]))
+    return found
+
+
+def _refs(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, dict):
+        own = [value] if "$ref" in value else []
+        return own + [ref for item in value.values() for ref in _refs(item)]
+    if isinstance(value, list):
+        return [ref for item in value for ref in _refs(item)]
+    return []
+
+
+def _unbounded(schema: Any, where: str) -> list[str]:
+    if not isinstance(schema, dict):
+        return []
+    found = []
+    kind = schema.get("type")
+    stated = {"pattern", "format", "enum", "const", "contentMediaType"}  # a file: its bytes
+    if kind == "string" and not stated & schema.keys():
+        found.append(where or "the body")
+    if kind == "integer" and not (
+        {"minimum", "exclusiveMinimum"} & schema.keys()
+        and {"maximum", "exclusiveMaximum"} & schema.keys()
+    ):
+        found.append(where or "the body")
+    for key, value in schema.items():
+        if key in ("properties", "$defs"):
+            found += [f for name, v in value.items() for f in _unbounded(v, f"{where}.{name}")]
+        elif key in ("anyOf", "oneOf", "allOf"):
+            found += [f for v in value for f in _unbounded(v, where)]
+        elif key in ("items", "additionalProperties", "propertyNames"):
+            found += _unbounded(value, f"{where}.{key}")
+    return found
 
 
 def _fields(response: Any) -> list[str]:
@@ -204,6 +257,8 @@ class TestTextInBodies:
         assert response.status_code == 422, response.text
         assert "body.name" in _fields(response)
         assert "kontroltegn" in response.json()["detail"]
+        # The validator's own words, without pydantic's "Value error, ".
+        assert response.json()["errors"][0]["message"].startswith("Teksten indeholder")
 
     def test_a_control_character_in_a_nested_body_is_refused(self, client: TestClient) -> None:
         survey = {
@@ -229,6 +284,24 @@ class TestTextInBodies:
     def test_whitespace_only_optional_text_is_accepted(self, client: TestClient) -> None:
         response = _programme(client, name="SMV:Blank", description="   ")
         assert response.status_code == 201, response.text
+
+    def test_the_schema_states_the_rules_of_text(self) -> None:
+        programme = _request_schemas()["ProgrammeCreate"]["properties"]
+        assert programme["name"]["pattern"] == FILLED_TEXT_PATTERN
+        assert programme["description"]["anyOf"][0]["pattern"] == TEXT_PATTERN
+        assert re.fullmatch(FILLED_TEXT_PATTERN, "Første\r\nAnden\tkolonne")
+        for text in (" \t ", "", "SMV:\x07Test", "\x85"):
+            assert not re.fullmatch(FILLED_TEXT_PATTERN, text), repr(text)
+
+    def test_every_text_and_integer_of_a_request_body_is_bounded_by_its_schema(self) -> None:
+        """Text states its pattern (or its format, enum, const or media type), an integer its
+        range: a client, and a fuzzer, knows what is refused before sending it."""
+        unbounded = [
+            f"{name}: {where}"
+            for name, schema in _request_schemas().items()
+            for where in _unbounded(schema, "")
+        ]
+        assert not unbounded, unbounded
 
 
 class TestSearchIsLiteral:

@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, EmailStr, Field
 
-from api.auth.permissions import ActorKind, Role, Scope
+from api.auth.permissions import TOKEN_SCOPES, ActorKind, Role, Scope
 from api.auth.secrets import MIN_PASSWORD_LENGTH
 from api.common import RequestBody, Schema
 
@@ -59,6 +59,8 @@ class UserCreated(UserRead):
 
 
 class UserUpdate(RequestBody):
+    not_null = frozenset({"name", "role", "is_active"})
+
     name: str | None = Field(default=None, min_length=1, max_length=200)
     role: Role | None = None
     is_active: bool | None = Field(default=None, description="false also ends its sessions.")
@@ -79,13 +81,19 @@ class TokenRead(Schema):
 
 class TokenCreate(RequestBody):
     name: str = Field(min_length=1, max_length=200)
-    scopes: list[Scope] = Field(min_length=1)
+    scopes: list[Scope] = Field(
+        min_length=1,
+        description="Not admin: administration is for people, logged in.",
+        json_schema_extra={
+            "items": {"type": "string", "enum": [s.value for s in Scope if s in TOKEN_SCOPES]}
+        },
+    )
     expires_in_days: int | None = Field(
         default=None,
         ge=1,
         description="Lifetime in days. Left out or null: the longest allowed "
-        "(ERHVERV_TOKEN_MAX_DAYS, default 365); longer than that is refused (422). "
-        "Every token expires.",
+        "(ERHVERV_TOKEN_MAX_DAYS, default 365; the maximum here); longer than that is refused "
+        "(422). Every token expires.",
     )
     requests_per_minute: int | None = Field(
         default=None,

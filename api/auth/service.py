@@ -71,11 +71,6 @@ def create_user(session: Session, data: UserCreate) -> tuple[User, str | None]:
 
 def update_user(session: Session, user: User, data: UserUpdate) -> User:
     changes = data.model_dump(exclude_unset=True)
-    for name in ("name", "role", "is_active"):
-        if name in changes and changes[name] is None:
-            raise InvalidInputError(
-                f"{name} may not be null", errors=[{"field": name, "message": "may not be null"}]
-            )
     for name, value in changes.items():
         setattr(user, name, value)
     if changes.get("is_active") is False:

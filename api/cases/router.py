@@ -15,6 +15,8 @@ from api.cases import service as svc
 from api.cases.enums import CaseKind, ItemOutcome
 from api.cases.models import Case
 from api.cases.schemas import (
+    EXTERNAL_ID_PATTERN,
+    SOURCE_PATTERN,
     BatchResult,
     CaseBatch,
     CaseIn,
@@ -24,7 +26,7 @@ from api.cases.schemas import (
     TargetIn,
     TargetRead,
 )
-from api.common import Page, PageDep, paginate
+from api.common import IsoDate, Page, PageDep, QueryText, paginate
 from api.db import SessionDep
 from api.deps import today
 from api.errors import InvalidInputError
@@ -35,7 +37,16 @@ router = APIRouter(tags=["cases"])
 MAX_BATCH_BYTES = 5 * 1024 * 1024
 
 _PROBLEM = {"description": "Problem", "content": {"application/problem+json": {}}}
-SourcePath = Annotated[str, Path(max_length=50, description="The source system, e.g. 'sbsys'.")]
+# The patterns are stated here and checked with the rest of the case (a 422 naming the field in
+# words a case system's developer reads; a GET of a key no case can have is a 404).
+SourcePath = Annotated[
+    str,
+    Path(
+        max_length=50,
+        description="The source system, e.g. 'sbsys'.",
+        json_schema_extra={"pattern": SOURCE_PATTERN},
+    ),
+]
 
 
 class _CaseIdConvertor(Convertor[str]):
@@ -54,7 +65,12 @@ class _CaseIdConvertor(Convertor[str]):
 
 register_url_convertor("case_id", _CaseIdConvertor())
 ExternalIdPath = Annotated[
-    str, Path(max_length=100, description="The source's id of the case, percent-encoded.")
+    str,
+    Path(
+        max_length=100,
+        description="The source's id of the case, percent-encoded.",
+        json_schema_extra={"pattern": EXTERNAL_ID_PATTERN},
+    ),
 ]
 
 
@@ -155,15 +171,17 @@ def get_metrics(
     year: Annotated[
         int | None, Query(ge=1900, le=2200, description="Decided in this year.")
     ] = None,
-    decided_from: Annotated[date | None, Query(description="Decided on or after.")] = None,
-    decided_to: Annotated[date | None, Query(description="Decided on or before.")] = None,
+    decided_from: Annotated[IsoDate | None, Query(description="Decided on or after.")] = None,
+    decided_to: Annotated[IsoDate | None, Query(description="Decided on or before.")] = None,
     period: Annotated[str, Query(pattern="^(year|quarter|month)$")] = "year",
     kind: Annotated[CaseKind | None, Query(description="Default: building permits.")] = (
         CaseKind.building_permit
     ),
     all_kinds: Annotated[bool, Query(description="Every kind of case.")] = False,
     business_only: Annotated[bool, Query(description="Business cases only.")] = True,
-    as_of: Annotated[date | None, Query(description="Open cases are judged on this day.")] = None,
+    as_of: Annotated[
+        IsoDate | None, Query(description="Open cases are judged on this day.")
+    ] = None,
 ) -> CaseMetrics:
     """Decided cases, the share within the service target (with numerator and denominator),
     median and 90th-percentile days by year, quarter or month; open cases past the target."""
@@ -172,8 +190,10 @@ def get_metrics(
     end = decided_to or (date(year, 12, 31) if year else evaluation)
     if start > end:
         raise InvalidInputError(
-            "decided_from is after decided_to.",
-            errors=[{"field": "decided_from", "message": "after decided_to"}],
+            f"Perioden begynder ({start.isoformat()}) efter, den slutter ({end.isoformat()}).",
+            errors=[
+                {"field": "decided_from", "message": "efter decided_to (eller årets slutning)"}
+            ],
         )
     return metrics.case_metrics(
         session,
@@ -190,11 +210,11 @@ def get_metrics(
 def list_cases(
     session: SessionDep,
     page: PageDep,
-    source: Annotated[str | None, Query(max_length=50)] = None,
+    source: Annotated[QueryText | None, Query(max_length=50)] = None,
     kind: CaseKind | None = None,
     business_only: bool = False,
-    decided_from: date | None = None,
-    decided_to: date | None = None,
+    decided_from: Annotated[IsoDate | None, Query(description="Decided on or after.")] = None,
+    decided_to: Annotated[IsoDate | None, Query(description="Decided on or before.")] = None,
     open_only: Annotated[bool, Query(description="Undecided cases only.")] = False,
 ) -> dict:
     """List cases, newest received first."""

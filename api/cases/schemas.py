@@ -7,28 +7,35 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
-    StrictInt,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
 )
 
 from api.cases.enums import CaseKind, Decision, ItemOutcome
-from api.common import Schema
-from api.events.cvr import normalise_cvr
+from api.common import IsoDate, IsoDateTime, RequestBody, Schema
+from api.events.cvr import CVR_SCHEMA, Cvr
 
 MAX_BATCH = 1000
 
+SOURCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 SourceName = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
+    StringConstraints(min_length=1, max_length=50, pattern=SOURCE_PATTERN),
 ]
 # A case system's own ids may hold any printable text (ÆØÅ, €, spaces …): it is kept as sent and
 # percent-encoded wherever it goes into a URL or header. Control characters (CR, LF, NUL, tab,
 # the C1 range …) are refused: no id has them, and they break headers, logs and CSV exports.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 EXTERNAL_ID_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]+$"
+
+
+def _empty_is_none(value: object) -> object:
+    """A case system may send an empty CVR for none."""
+    return None if value == "" else value
 
 
 def _printable(value: str) -> str:
@@ -45,19 +52,19 @@ ExternalId = Annotated[
 ]
 
 
-class CaseFields(BaseModel):
+class CaseFields(RequestBody):
     """A case's state in the source system; every field is sent every time (a full put)."""
 
     model_config = ConfigDict(extra="forbid")
 
     kind: CaseKind = Field(default=CaseKind.building_permit)
     is_business: bool = Field(description="The applicant is a business.")
-    received_on: date = Field(description="The day the application came in.")
-    complete_on: date | None = Field(
+    received_on: IsoDate = Field(description="The day the application came in.")
+    complete_on: IsoDate | None = Field(
         default=None,
         description="The day the application was complete (fyldestgørende): the clock starts.",
     )
-    decided_on: date | None = Field(default=None, description="The day of the decision.")
+    decided_on: IsoDate | None = Field(default=None, description="The day of the decision.")
     decision: Decision | None = None
     paused_days: int = Field(
         default=0, ge=0, le=3650, description="Days waiting on the applicant; not counted."
@@ -65,15 +72,14 @@ class CaseFields(BaseModel):
     counts_toward_target: bool = Field(
         default=True, description="False for case types outside the service target."
     )
-    company_cvr: str | None = Field(default=None, description="The business's CVR, if known.")
-    source_updated_at: datetime = Field(
+    company_cvr: Annotated[
+        Cvr | None,
+        BeforeValidator(_empty_is_none),
+        WithJsonSchema({"anyOf": [CVR_SCHEMA, {"const": ""}, {"type": "null"}]}),
+    ] = Field(default=None, description="The business's CVR, if known; empty or null: none.")
+    source_updated_at: IsoDateTime = Field(
         description="When the source last changed the case; an older update never wins."
     )
-
-    @field_validator("company_cvr")
-    @classmethod
-    def _cvr(cls, value: str | None) -> str | None:
-        return normalise_cvr(value) if value else None
 
     @field_validator("source_updated_at")
     @classmethod
@@ -164,11 +170,9 @@ class TargetRead(BaseModel):
     )
 
 
-class TargetIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    # Strict: true, "7" and 7.5 are no number of days (lax mode would take them as 1, 7, error).
-    target_days: StrictInt = Field(ge=1, le=3650)
+class TargetIn(RequestBody):
+    # A whole number of days: true, "7" and 7.5 are none (7.0 is 7, as JSON Schema counts).
+    target_days: int = Field(ge=1, le=3650)
 
 
 # ------------------------------------------------------------------------------- metrics

@@ -3,7 +3,7 @@
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from api.errors import ConflictError, NotFoundError, invalid
+from api.errors import ConflictError, NotFoundError, required_by_data, unknown_reference
 from api.events.models import Company, Person
 from api.events.schemas import (
     CompanyCreate,
@@ -50,8 +50,6 @@ def create_company(session: Session, data: CompanyCreate) -> Company:
 
 def update_company(session: Session, company: Company, data: CompanyUpdate) -> Company:
     changes = data.model_dump(exclude_unset=True)
-    if "name" in changes and changes["name"] is None:
-        raise invalid("name", "may not be null")
     for name, value in changes.items():
         setattr(company, name, value)
     session.flush()
@@ -81,7 +79,7 @@ def get_person(session: Session, person_id: int) -> Person:
 
 def _check_company(session: Session, company_id: int | None) -> None:
     if company_id is not None and session.get(Company, company_id) is None:
-        raise invalid("company_id", f"no company with id {company_id}")
+        raise unknown_reference("company_id", f"der findes ingen virksomhed med id {company_id}")
 
 
 def create_person(session: Session, data: PersonCreate) -> Person:
@@ -96,8 +94,6 @@ def update_person(session: Session, person: Person, data: PersonUpdate) -> Perso
     if person.anonymised_at is not None:
         raise ConflictError("This person was erased; their data cannot be changed.")
     changes = data.model_dump(exclude_unset=True)
-    if "name" in changes and changes["name"] is None:
-        raise invalid("name", "may not be null")
     if "company_id" in changes:
         _check_company(session, changes["company_id"])
     if "email" in changes:
@@ -136,7 +132,9 @@ def find_or_create_company(session: Session, cvr: str, name: str | None) -> Comp
     company = company_by_cvr(session, cvr)
     if company is None:
         if not name:
-            raise invalid("company_name", f"CVR {cvr} is new: give the company's name too")
+            raise required_by_data(
+                "company_name", f"CVR-nummeret {cvr} er nyt: skriv også virksomhedens navn"
+            )
         company = Company(cvr=cvr, name=name)
         session.add(company)
         session.flush()

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
+from api import imports
 from api.auth.deps import requires
 from api.auth.permissions import Scope
 from api.common import Id
@@ -52,7 +53,10 @@ def import_registrations(
     file: Annotated[UploadFile, File(description="The sign-up list: CSV or XLSX, at most 10 MB.")],
     mapping: Annotated[
         str | None,
-        Form(description='JSON naming your headers, e.g. {"name": "Deltager", "email": "Mail"}.'),
+        Form(
+            description='JSON naming your headers, e.g. {"name": "Deltager", "email": "Mail"}.',
+            json_schema_extra=imports.MAPPING_SCHEMA,
+        ),
     ] = None,
     dry_run: Annotated[bool, Query(description="Report what would happen; write nothing.")] = False,
 ) -> signups.SignupImportReport:

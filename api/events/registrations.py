@@ -6,7 +6,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.db import utcnow
-from api.errors import ConflictError, InvalidInputError, NotFoundError, invalid
+from api.errors import ConflictError, NotFoundError, invalid
 from api.events.contacts import find_or_create_company, find_or_create_person, get_person
 from api.events.enums import SEATED, EventStatus, ParticipantType, RegistrationStatus
 from api.events.models import Event, Person, Registration
@@ -138,7 +138,11 @@ def set_registration_status(
     session: Session, event: Event, registration: Registration, status: RegistrationStatus
 ) -> Registration:
     if status is RegistrationStatus.waitlisted:
-        raise invalid("status", "the waiting list is joined by registering, not set")
+        raise invalid(
+            "status",
+            "status kan ikke sættes til waitlisted: man kommer på ventelisten ved at tilmelde "
+            "sig et fuldt arrangement",
+        )
     was_seated = registration.status in SEATED
     if status in SEATED and not was_seated and not _has_seat(session, event):
         raise ConflictError(f"The event is full ({event.capacity} seats).")
@@ -191,11 +195,11 @@ def check_in(
         if pid not in registrations or registrations[pid].status not in SEATED
     ]
     if not_registered:
-        raise InvalidInputError(
-            f"Not registered for this event (or on the waiting list or cancelled): person ids "
-            f"{not_registered}. Register them first.",
+        raise ConflictError(
+            "Ikke tilmeldt arrangementet (eller på ventelisten eller afmeldt): person-id "
+            f"{', '.join(map(str, not_registered))}. Tilmeld dem først.",
             errors=[
-                {"field": f"person_ids[{person_ids.index(pid)}]", "message": "not registered"}
+                {"field": f"person_ids[{person_ids.index(pid)}]", "message": "ikke tilmeldt"}
                 for pid in not_registered
             ],
         )

@@ -10,6 +10,7 @@ from api.common import (
     Id,
     IfMatch,
     IsoDateTime,
+    OptionalIfMatch,
     Page,
     PageDep,
     QueryText,
@@ -305,7 +306,7 @@ def check_in(session: SessionDep, event_id: Id, data: CheckIn) -> CheckInResult:
     "/events/{event_id}/mark-held", response_model=EventRead, dependencies=[requires(Scope.write)]
 )
 def mark_held(
-    session: SessionDep, event_id: Id, response: Response, if_match: IfMatch = None
+    session: SessionDep, event_id: Id, response: Response, if_match: OptionalIfMatch = None
 ) -> dict:
     """Record a started event as held; registrations still only registered become no-shows
     (If-Match is checked when sent)."""

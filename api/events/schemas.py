@@ -3,11 +3,11 @@
 from datetime import date, datetime
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from api.auth.permissions import ActorKind
-from api.common import Id, RequestBody, Schema
-from api.events.cvr import normalise_cvr
+from api.common import Id, RequestBody, Schema, UtcDateTime
+from api.events.cvr import Cvr
 from api.events.enums import EventKind, EventStatus, ParticipantType, RegistrationStatus
 from api.goals.schemas import GOAL_KEY_PATTERN
 
@@ -22,15 +22,12 @@ class CompanyFields(RequestBody):
 
 
 class CompanyCreate(CompanyFields):
-    cvr: str = Field(description="8 digits; spaces and a 'DK' prefix are accepted.")
-
-    @field_validator("cvr")
-    @classmethod
-    def _cvr(cls, value: str) -> str:
-        return normalise_cvr(value)
+    cvr: Cvr
 
 
 class CompanyUpdate(RequestBody):
+    not_null = frozenset({"name"})
+
     name: str | None = Field(default=None, min_length=1, max_length=300)
     address: str | None = Field(default=None, max_length=300)
     postal_code: str | None = Field(default=None, max_length=10)
@@ -62,6 +59,8 @@ class PersonCreate(PersonFields):
 
 
 class PersonUpdate(RequestBody):
+    not_null = frozenset({"name"})
+
     name: str | None = Field(default=None, min_length=1, max_length=200)
     email: EmailStr | None = None
     phone: str | None = Field(default=None, max_length=40)
@@ -96,6 +95,7 @@ class EventSeriesUpdate(RequestBody):
     """The name and description; the key stays, so goals bound to it keep counting."""
 
     model_config = ConfigDict(extra="forbid")
+    not_null = frozenset({"name"})
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = None
@@ -113,14 +113,16 @@ class EventSeriesRead(Schema):
 class SessionIn(RequestBody):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: UtcDateTime
+    ends_at: UtcDateTime
     location: str | None = Field(default=None, max_length=300)
 
     @model_validator(mode="after")
     def _order(self) -> Self:
         if self.ends_at < self.starts_at:
-            raise ValueError("a session cannot end before it starts")
+            raise ValueError(
+                "ends_at er før starts_at: en session kan ikke slutte, før den begynder"
+            )
         return self
 
 
@@ -128,8 +130,8 @@ class EventFields(RequestBody):
     kind: EventKind
     title: str = Field(min_length=1, max_length=300)
     description: str = ""
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: UtcDateTime
+    ends_at: UtcDateTime
     location: str | None = Field(default=None, max_length=300)
     status: EventStatus = EventStatus.planned
     capacity: int | None = Field(default=None, ge=1)
@@ -166,6 +168,22 @@ class EventFields(RequestBody):
 
 
 class EventCreate(EventFields):
+    # The rules between fields that JSON Schema can state; the order of the times and the
+    # pupils counted within the door count it cannot.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"kind": {"const": EventKind.company_visit.value}}},
+                {
+                    "properties": {
+                        "visited_company_id": {"type": "null"},
+                        "mayor_present": {"const": False},
+                    }
+                },
+            ]
+        }
+    )
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         check_event(self)
@@ -176,12 +194,27 @@ class EventUpdate(RequestBody):
     """Any subset of an event's fields; the merged event must still be consistent."""
 
     model_config = ConfigDict(extra="forbid")
+    not_null = frozenset(
+        {
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "status",
+            "mayor_present",
+            "tentative",
+            "initiative_ids",
+            "organizer_ids",
+            "sessions",
+        }
+    )
 
     kind: EventKind | None = None
     title: str | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: UtcDateTime | None = None
+    ends_at: UtcDateTime | None = None
     location: str | None = Field(default=None, max_length=300)
     status: EventStatus | None = None
     capacity: int | None = Field(default=None, ge=1)
@@ -201,11 +234,15 @@ class EventUpdate(RequestBody):
 def check_event(event: EventFields) -> None:
     """The rules of a consistent event, for create and for the merged update alike."""
     if event.ends_at < event.starts_at:
-        raise ValueError("ends_at is before starts_at: an event cannot end before it starts")
+        raise ValueError(
+            "ends_at er før starts_at: et arrangement kan ikke slutte, før det begynder"
+        )
     if event.kind is not EventKind.company_visit and (
         event.visited_company_id is not None or event.mayor_present
     ):
-        raise ValueError("visited_company_id and mayor_present are for company visits only")
+        raise ValueError(
+            "visited_company_id og mayor_present gælder kun virksomhedsbesøg (kind company_visit)"
+        )
     if event.headcount_pupils is not None and (
         event.headcount is None or event.headcount_pupils > event.headcount
     ):
@@ -254,14 +291,21 @@ class EventRead(Schema):
     updated_at: datetime
 
 
+def _given(name: str) -> dict[str, Any]:
+    """JSON Schema: the field is there, and not null."""
+    return {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+
+
 class RegistrationCreate(RequestBody):
     """Register an existing person, or a new one given by name (and e-mail, company CVR)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"oneOf": [_given("person_id"), _given("person")]}
+    )
 
     person_id: Id | None = None
     person: PersonFields | None = None
-    company_cvr: str | None = Field(
+    company_cvr: Cvr | None = Field(
         default=None, description="The person's company; created if new (give company_name)."
     )
     company_name: str | None = Field(default=None, max_length=300)
@@ -273,15 +317,12 @@ class RegistrationCreate(RequestBody):
         description="Who the participant is; a goal can count only some types.",
     )
 
-    @field_validator("company_cvr")
-    @classmethod
-    def _cvr(cls, value: str | None) -> str | None:
-        return normalise_cvr(value) if value else None
-
     @model_validator(mode="after")
     def _who(self) -> Self:
         if (self.person_id is None) == (self.person is None):
-            raise ValueError("give either person_id or person")
+            raise ValueError(
+                "angiv enten person_id (en kendt person) eller person (en ny), ikke begge"
+            )
         return self
 
 
@@ -305,15 +346,22 @@ class RegistrationDetail(RegistrationRead):
 class RegistrationUpdate(RequestBody):
     """The status, the participant type, or both."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"anyOf": [_given("status"), _given("participant_type")]},
+    )
 
-    status: RegistrationStatus | None = None
+    status: RegistrationStatus | None = Field(
+        default=None,
+        description="Not waitlisted: the waiting list is joined by registering.",
+        json_schema_extra={"not": {"const": RegistrationStatus.waitlisted.value}},
+    )
     participant_type: ParticipantType | None = None
 
     @model_validator(mode="after")
     def _something(self) -> Self:
         if self.status is None and self.participant_type is None:
-            raise ValueError("angiv status eller participant_type")
+            raise ValueError("angiv status, participant_type eller begge")
         return self
 
 

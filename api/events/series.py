@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from api.errors import ConflictError, NotFoundError, invalid
+from api.errors import ConflictError, NotFoundError
 from api.events.models import Event, EventSeries
 from api.events.schemas import EventSeriesCreate, EventSeriesUpdate
 from api.goals.models import Goal
@@ -126,8 +126,6 @@ def create_series(session: Session, data: EventSeriesCreate) -> EventSeries:
 def update_series(session: Session, series: EventSeries, data: EventSeriesUpdate) -> EventSeries:
     changes = data.model_dump(exclude_unset=True)
     if "name" in changes:
-        if changes["name"] is None:
-            raise invalid("name", "må ikke være tom")
         changes["name"] = _tidy(changes["name"])
         _check_name(session, changes["name"], series.id)
     for name, value in changes.items():

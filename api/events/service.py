@@ -7,12 +7,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+from pydantic import ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.config import get_settings
 from api.db import utcnow
-from api.errors import ConflictError, InvalidInputError, NotFoundError, invalid
+from api.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    unknown_reference,
+    validation_errors,
+)
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
 from api.events.models import Company, Event, EventSeries, EventSession, Registration
 from api.events.registrations import promote_waitlist
@@ -64,7 +71,7 @@ def _related(session: Session, model: type, ids: Sequence[int], field: str) -> l
     found = list(session.scalars(select(model).where(model.id.in_(ids))))
     missing = sorted(set(ids) - {row.id for row in found})
     if missing:
-        raise invalid(field, f"unknown ids {missing}")
+        raise unknown_reference(field, f"der findes intet med id {', '.join(map(str, missing))}")
     return found
 
 
@@ -73,7 +80,7 @@ def _series(session: Session, series_id: int | None) -> EventSeries | None:
         return None
     series = session.get(EventSeries, series_id)
     if series is None:
-        raise invalid(
+        raise unknown_reference(
             "series_id", f"der findes ingen arrangementsserie med id {series_id} (se /event-series)"
         )
     return series
@@ -111,12 +118,12 @@ def event_fields(event: Event) -> dict[str, Any]:
 
 def update_event(session: Session, event: Event, data: EventUpdate) -> Event:
     changes = data.model_dump(exclude_unset=True)
-    for name in ("kind", "title", "starts_at", "ends_at", "status", "mayor_present", "tentative"):
-        if name in changes and changes[name] is None:
-            raise invalid(name, "may not be null")
-    merged = EventFields.model_validate(event_fields(event) | changes)
     try:
+        merged = EventFields.model_validate(event_fields(event) | changes)
         check_event(merged)
+    except ValidationError as exc:
+        errors = validation_errors(list(exc.errors()))
+        raise InvalidInputError("; ".join(e["message"] for e in errors), errors=errors) from None
     except ValueError as exc:
         raise InvalidInputError(str(exc), errors=[{"field": "body", "message": str(exc)}]) from None
     capacity_grew = "capacity" in changes and (

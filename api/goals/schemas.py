@@ -12,11 +12,13 @@ from pydantic import (
     model_validator,
 )
 
-from api.common import Amount, Id, RequestBody, Schema
+from api.common import Amount, Id, NonNegativeAmount, RequestBody, Schema
 from api.enums import Direction, GoalKind, MeasurementSource, MilestoneState, Pace, Unit
 from api.goals.registry import get_metric, parse_params
 
 GOAL_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+YEAR_KEY_PATTERN = r"^(19[0-9][0-9]|2[01][0-9][0-9]|2200)$"
+"""A target's year as an object's key: 1900 to 2200."""
 
 
 class Baseline(RequestBody):
@@ -36,8 +38,8 @@ class TargetSpec(RequestBody):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
     value: Amount = Field(ge=0, description="The target; the least value of a range.")
-    upper: Amount | None = Field(
-        default=None, ge=0, description="The most, for a range target such as 3-4."
+    upper: NonNegativeAmount | None = Field(
+        default=None, description="The most, for a range target such as 3-4."
     )
     due_on: date | None = Field(
         default=None, description="The whole target is due on this date, nothing before it."
@@ -96,6 +98,7 @@ class GoalDefinition(RequestBody):
     targets: dict[int, Amount | TargetSpec] = Field(
         default_factory=dict,
         description="Year → the target: a number, or an object with its range and phasing.",
+        json_schema_extra={"propertyNames": {"pattern": YEAR_KEY_PATTERN}},
     )
     milestone_state: MilestoneState | None = None
     due_on: date | None = Field(
@@ -189,6 +192,7 @@ class GoalUpdate(RequestBody):
     """Any subset of a goal's fields; the merged result must still be a valid goal."""
 
     model_config = ConfigDict(extra="forbid")
+    not_null = frozenset({"text", "kind", "metric_params", "targets"})
 
     label: str | None = None
     text: str | None = Field(default=None, min_length=1)
@@ -200,7 +204,9 @@ class GoalUpdate(RequestBody):
     direction: Direction | None = None
     pace: Pace | None = None
     baseline: Baseline | None = None
-    targets: dict[int, Amount | TargetSpec] | None = None
+    targets: dict[int, Amount | TargetSpec] | None = Field(
+        default=None, json_schema_extra={"propertyNames": {"pattern": YEAR_KEY_PATTERN}}
+    )
     milestone_state: MilestoneState | None = None
     due_on: date | None = None
     position: int | None = None
@@ -247,7 +253,7 @@ class MeasurementRead(Schema):
 
 class GoalCommentCreate(RequestBody):
     written_on: date = Field(description="The day the status is written for.")
-    text: str = Field(min_length=1, max_length=4000, pattern=r"\S")
+    text: str = Field(min_length=1, max_length=4000)
 
 
 class GoalCommentRead(Schema):

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from api.common import INT32_MAX
 from api.db import touch
 from api.enums import GoalKind
 from api.errors import ConflictError, InvalidInputError, NotFoundError
@@ -112,8 +113,8 @@ def create_goal(session: Session, plan: ActionPlan, data: GoalCreate) -> Goal:
                 Goal.action_plan_id == plan.id, Goal.initiative_id == data.initiative_id
             )
         )
-        position = -1 if highest is None else highest
-        position += 1
+        # After the last; a goal placed at the column's end shares it (ties go by id).
+        position = 0 if highest is None else min(highest + 1, INT32_MAX)
     _check_references(session, data)
     goal = Goal(action_plan=plan, initiative=initiative, key=key, position=position)
     _apply_definition(goal, data)

@@ -25,6 +25,8 @@ class ProgrammeCreate(RequestBody):
 
 
 class ProgrammeUpdate(RequestBody):
+    not_null = frozenset({"name", "operator", "theme"})
+
     name: Name | None = None
     operator: Operator | None = None
     theme: GrantTheme | None = None

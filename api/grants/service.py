@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Select, String, cast, extract, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from api.errors import ConflictError, NotFoundError, invalid
+from api.errors import ConflictError, NotFoundError
 from api.events.models import Company
 from api.grants.enums import GrantTheme
 from api.grants.models import Grant, GrantImport, GrantProgramme, programme_key
@@ -65,9 +65,6 @@ def update_programme(
     session: Session, programme: GrantProgramme, data: ProgrammeUpdate
 ) -> GrantProgramme:
     changes = data.model_dump(exclude_unset=True)
-    for name in ("name", "operator", "theme"):
-        if name in changes and changes[name] is None:
-            raise invalid(name, "may not be null")
     if "name" in changes:
         programme.match_key = _check_name_free(session, changes["name"], programme.id)
     for name, value in changes.items():

@@ -68,6 +68,8 @@ class PlanCreate(RequestBody):
 
 
 class PlanUpdate(RequestBody):
+    not_null = frozenset({"title"})
+
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = None
     approval_body: str | None = Field(default=None, max_length=200)
@@ -115,6 +117,8 @@ class InitiativeCreate(RequestBody):
 
 
 class InitiativeUpdate(RequestBody):
+    not_null = frozenset({"track_id", "number", "title", "status"})
+
     track_id: Id | None = None
     number: int | None = Field(default=None, ge=1)
     title: str | None = Field(default=None, min_length=1, max_length=300)

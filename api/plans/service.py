@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from api.common import INT32_MAX
 from api.db import touch
 from api.enums import InitiativeStatus, PlanStatus
-from api.errors import ConflictError, InvalidInputError, NotFoundError
+from api.errors import ConflictError, NotFoundError, required_by_data, unknown_reference
 from api.goals.models import Goal, GoalTarget
 from api.plans.models import ActionPlan, Initiative, Objective, Organization, Strategy, Track
 from api.plans.schemas import (
@@ -100,10 +101,7 @@ def create_plan(session: Session, data: PlanCreate) -> ActionPlan:
         raise ConflictError(f"There is already an action plan for {data.year}.")
     strategy_id = data.strategy_id or _strategy_for_year(session, data.year)
     if session.get(Strategy, strategy_id) is None:
-        raise InvalidInputError(
-            f"No strategy with id {strategy_id}.",
-            errors=[{"field": "strategy_id", "message": "unknown strategy"}],
-        )
+        raise unknown_reference("strategy_id", f"der findes ingen strategi med id {strategy_id}")
     plan = ActionPlan(**data.model_dump(exclude={"strategy_id"}), strategy_id=strategy_id)
     session.add(plan)
     session.flush()
@@ -115,17 +113,14 @@ def _strategy_for_year(session: Session, year: int) -> int:
         select(Strategy.id).where(Strategy.start_year <= year, Strategy.end_year >= year)
     )
     if strategy_id is None:
-        raise InvalidInputError(
-            f"No strategy covers {year}; give strategy_id.",
-            errors=[{"field": "strategy_id", "message": f"no strategy covers {year}"}],
+        raise required_by_data(
+            "strategy_id", f"ingen strategi dækker {year}: angiv strategy_id (se /strategies)"
         )
     return strategy_id
 
 
 def update_plan(session: Session, plan: ActionPlan, data: PlanUpdate) -> ActionPlan:
     for name, value in data.model_dump(exclude_unset=True).items():
-        if name == "title" and value is None:
-            raise InvalidInputError("title cannot be empty", errors=[_null_error("title")])
         setattr(plan, name, "" if name == "description" and value is None else value)
     session.flush()
     return plan
@@ -146,9 +141,9 @@ def approve_plan(session: Session, plan: ActionPlan, data: PlanApprove, today: d
         )
     approved_by = data.approved_by or plan.approval_body
     if not approved_by:
-        raise InvalidInputError(
-            "Say who approved the plan: the plan has no approval body.",
-            errors=[{"field": "approved_by", "message": "required when the plan has none"}],
+        raise required_by_data(
+            "approved_by",
+            "planen har intet godkendende organ (approval_body): skriv, hvem der godkendte den",
         )
     plan.status = PlanStatus.approved
     plan.approved_on = data.approved_on or today
@@ -203,9 +198,6 @@ def create_initiative(session: Session, plan: ActionPlan, data: InitiativeCreate
 
 def update_initiative(session: Session, initiative: Initiative, data: InitiativeUpdate) -> None:
     changes = data.model_dump(exclude_unset=True)
-    for name in ("track_id", "number", "title", "status"):
-        if name in changes and changes[name] is None:
-            raise InvalidInputError(f"{name} cannot be null", errors=[_null_error(name)])
     if "partner_ids" in changes:
         partners = _organizations(session, changes.pop("partner_ids") or [])
         if {p.id for p in partners} != {p.id for p in initiative.partners}:
@@ -229,16 +221,11 @@ def delete_initiative(session: Session, initiative: Initiative) -> None:
     session.flush()
 
 
-def _null_error(name: str) -> dict[str, str]:
-    return {"field": name, "message": "may not be null"}
-
-
 def _track_in_plan(session: Session, plan: ActionPlan, track_id: int) -> Track:
     track = session.get(Track, track_id)
     if track is None or track.objective.strategy_id != plan.strategy_id:
-        raise InvalidInputError(
-            f"Track {track_id} is not a track of the {plan.year} plan's strategy.",
-            errors=[{"field": "track_id", "message": "unknown track for this plan"}],
+        raise unknown_reference(
+            "track_id", f"spor {track_id} er ikke et spor i {plan.year}-planens strategi"
         )
     return track
 
@@ -249,6 +236,11 @@ def _next_number(session: Session, plan_id: int, track_id: int) -> int:
             Initiative.action_plan_id == plan_id, Initiative.track_id == track_id
         )
     )
+    if highest is not None and highest >= INT32_MAX:  # the number column holds no more
+        raise ConflictError(
+            f"Sporet har allerede en indsats med det højeste nummer ({highest}); angiv et "
+            "ledigt number."
+        )
     return (highest or 0) + 1
 
 
@@ -268,9 +260,8 @@ def _organizations(session: Session, ids: list[int]) -> list[Organization]:
     found = list(session.scalars(select(Organization).where(Organization.id.in_(ids))))
     missing = sorted(set(ids) - {o.id for o in found})
     if missing:
-        raise InvalidInputError(
-            f"Unknown organisation ids: {missing}.",
-            errors=[{"field": "partner_ids", "message": f"unknown ids {missing}"}],
+        raise unknown_reference(
+            "partner_ids", f"der findes ingen organisation med id {', '.join(map(str, missing))}"
         )
     return found
 

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
+from api import imports
 from api.auth.deps import CurrentActor, requires
 from api.auth.permissions import Scope
 from api.common import Id, IfMatch, Page, PageDep, check_if_match, paginate, set_etag
@@ -117,7 +118,10 @@ def import_answers(
     file: Annotated[UploadFile, File(description="The survey tool's export: CSV or XLSX.")],
     mapping: Annotated[
         str | None,
-        Form(description='JSON: question key → your header, e.g. {"tilfredshed": "Q3"}.'),
+        Form(
+            description='JSON: question key → your header, e.g. {"tilfredshed": "Q3"}.',
+            json_schema_extra=imports.MAPPING_SCHEMA,
+        ),
     ] = None,
     dry_run: Annotated[bool, Query(description="Report what would happen; write nothing.")] = False,
 ) -> SurveyImportReport:

@@ -32,11 +32,15 @@ class SurveyCreate(RequestBody):
         keys = [q.key for q in self.questions]
         repeated = sorted({k for k in keys if keys.count(k) > 1})
         if repeated:
-            raise ValueError(f"question keys must differ; repeated: {', '.join(repeated)}")
+            raise ValueError(
+                f"spørgsmålenes nøgler (key) skal være forskellige; gentaget: {', '.join(repeated)}"
+            )
         return self
 
 
 class SurveyUpdate(RequestBody):
+    not_null = frozenset({"title"})
+
     title: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
         | None

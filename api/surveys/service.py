@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.errors import ConflictError, NotFoundError, invalid
+from api.errors import ConflictError, NotFoundError, unknown_reference
 from api.events.models import Event
 from api.surveys.enums import QuestionKind, SurveyKind
 from api.surveys.models import (
@@ -53,7 +53,7 @@ def respondents(session: Session, survey_ids: list[int]) -> dict[int, int]:
 
 def _check_event(session: Session, event_id: int | None) -> None:
     if event_id is not None and session.get(Event, event_id) is None:
-        raise invalid("event_id", f"no event with id {event_id}")
+        raise unknown_reference("event_id", f"der findes intet arrangement med id {event_id}")
 
 
 def create_survey(session: Session, data: SurveyCreate) -> Survey:
@@ -76,8 +76,6 @@ def create_survey(session: Session, data: SurveyCreate) -> Survey:
 
 def update_survey(session: Session, survey: Survey, data: SurveyUpdate) -> Survey:
     changes = data.model_dump(exclude_unset=True)
-    if "title" in changes and changes["title"] is None:
-        raise invalid("title", "may not be null")
     if "event_id" in changes:
         _check_event(session, changes["event_id"])
     for name, value in changes.items():

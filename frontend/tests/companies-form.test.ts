@@ -46,8 +46,8 @@ describe('creating a company', () => {
   it('shows the API’s CVR check next to the CVR field, in Danish', async () => {
     server.answer = problem(422, {
       title: 'Invalid input',
-      detail: "body.cvr: Value error, '12345678' is not a valid CVR number (The number's checksum or check digit is invalid.)",
-      errors: [{ field: 'body.cvr', message: "Value error, '12345678' is not a valid CVR number (The number's checksum or check digit is invalid.)", type: 'value_error' }],
+      detail: "body.cvr: '12345678' er ikke et gyldigt CVR-nummer: kontrolcifferet passer ikke – tjek, at alle cifre er tastet rigtigt.",
+      errors: [{ field: 'body.cvr', message: "'12345678' er ikke et gyldigt CVR-nummer: kontrolcifferet passer ikke – tjek, at alle cifre er tastet rigtigt.", type: 'value_error' }],
     })
     const wrapper = await submitNew('12345678')
     expect(server.requests[0]).toMatchObject({ method: 'POST', path: '/api/v1/companies', body: { cvr: '12345678', name: 'Testfirma ApS' } })
@@ -55,8 +55,8 @@ describe('creating a company', () => {
     expect(cvr.attributes('aria-invalid')).toBe('true')
     expect(describedText(wrapper, cvr)).toContain('Ikke et gyldigt CVR-nummer: kontrolcifferet passer ikke')
     expect(document.activeElement).toBe(cvr.element)
-    // The summary does not repeat the English text.
-    expect(wrapper.text()).not.toContain('checksum')
+    // The summary does not repeat the API's text with the number in it.
+    expect(wrapper.text()).not.toContain("'12345678' er ikke")
   })
 
   it('says at the field which company already has the CVR number (409)', async () => {
@@ -73,9 +73,11 @@ describe('creating a company', () => {
 
   it('words the other CVR errors', () => {
     const error = (reason: string) =>
-      ApiError.fromProblem(422, { errors: [{ field: 'body.cvr', message: `Value error, 'x' is not a valid CVR number (${reason})`, type: 'value_error' }] })
-    expect(cvrMessage(error('The number has an invalid length.'))).toBe('Ikke et gyldigt CVR-nummer: et CVR-nummer har 8 cifre.')
-    expect(cvrMessage(error('The number contains invalid characters.'))).toBe('Ikke et gyldigt CVR-nummer: et CVR-nummer består kun af cifre.')
+      ApiError.fromProblem(422, { errors: [{ field: 'body.cvr', message: `'x' er ikke et gyldigt CVR-nummer: ${reason}.`, type: 'value_error' }] })
+    expect(cvrMessage(error('et CVR-nummer har 8 cifre'))).toBe('Ikke et gyldigt CVR-nummer: et CVR-nummer har 8 cifre.')
+    expect(cvrMessage(error('et CVR-nummer består af 8 cifre og begynder ikke med 0'))).toBe(
+      'Ikke et gyldigt CVR-nummer: et CVR-nummer består af 8 cifre og begynder ikke med 0.',
+    )
     expect(cvrMessage(ApiError.fromProblem(422, { errors: [{ field: 'body.name', message: 'x' }] }))).toBeNull()
   })
 })

@@ -40,7 +40,7 @@ function report(dryRun: boolean): GrantImportReport {
         outcome: 'rejected',
         reference: 'ESH-4',
         cvr: '12345678',
-        messages: [{ field: 'cvr', column: 'CVR-nr.', message: "'12345678' is not a valid CVR number" }],
+        messages: [{ field: 'cvr', column: 'CVR-nr.', message: "'12345678' er ikke et gyldigt CVR-nummer: kontrolcifferet passer ikke" }],
       },
       { row: 6, outcome: 'duplicate', reference: 'ESH-1', cvr: '10019885', messages: [{ field: null, column: null, message: 'the same grant as row 2' }] },
     ],
@@ -77,7 +77,7 @@ describe('BaseImportPreview', () => {
       ['2', 'Oprettes', 'ESH-1', ''],
       ['3', 'Oprettes', 'ESH-2', ''],
       ['4', 'Opdateres', 'ESH-3', ''],
-      ['5', 'Afvises', 'ESH-4', "CVR-nr.: '12345678' is not a valid CVR number"],
+      ['5', 'Afvises', 'ESH-4', "CVR-nr.: '12345678' er ikke et gyldigt CVR-nummer: kontrolcifferet passer ikke"],
       ['6', 'Dublet – springes over', 'ESH-1', 'the same grant as row 2'],
     ])
   })

@@ -62,6 +62,21 @@ class TestLogin:
         )
         assert_problem(_login(anon_client), 401)
 
+    @pytest.mark.parametrize("field", ["name", "role", "is_active"])
+    def test_a_user_field_may_be_left_out_not_set_to_null(
+        self, admin_client: TestClient, field: str
+    ) -> None:
+        users = admin_client.get("/api/v1/users").json()["items"]
+        editor = next(u for u in users if u["email"] == EDITOR)
+        url = f"/api/v1/users/{editor['id']}"
+        etag = admin_client.get(url).headers["etag"]
+        response = admin_client.patch(url, json={field: None}, headers={"If-Match": etag})
+        error = assert_problem(response, 422)["errors"][0]
+        assert (error["field"], error["message"]) == (
+            f"body.{field}",
+            "Feltet kan udelades, men ikke sættes til null.",
+        )
+
     def test_missing_fields_are_422(self, anon_client: TestClient) -> None:
         assert_problem(anon_client.post(LOGIN, json={"email": EDITOR}), 422)
 

@@ -125,6 +125,14 @@ class TestLifetime:
         assert body["errors"][0]["field"] == "expires_in_days"
         assert "højst 365 dage" in body["detail"]
 
+    def test_the_schema_states_the_longest_lifetime_and_the_scopes(
+        self, admin_client: TestClient
+    ) -> None:
+        schema = admin_client.get("/openapi.json").json()["components"]["schemas"]["TokenCreate"]
+        lifetime = schema["properties"]["expires_in_days"]["anyOf"][0]
+        assert (lifetime["minimum"], lifetime["maximum"]) == (1, 365)
+        assert "admin" not in schema["properties"]["scopes"]["items"]["enum"]
+
     def test_a_token_made_without_expiry_stops_after_the_longest_lifetime(
         self, admin_client: TestClient, anon_client: TestClient, session: Session
     ) -> None:

@@ -32,17 +32,6 @@ class TestPut:
         assert session.scalar(select(func.count()).select_from(Case)) == 1
         assert client.get(f"{CASES}/sbsys/BYG-1").json() == stored
 
-    def test_the_longest_key_is_stored_and_audited(
-        self, machine: TestClient, session: Session
-    ) -> None:
-        """Source 50 and id 100 characters: the audit log's entity_id holds both (PostgreSQL
-        refused 151 characters in a column of 100 with a 500)."""
-        source, external_id = "s" * 50, "x" * 100
-        response = machine.put(f"{CASES}/{source}/{external_id}", json=case())
-        assert response.status_code == 201, response.text
-        audited = session.scalar(select(AuditEntry.entity_id).where(AuditEntry.entity == "case"))
-        assert audited == f"{source}/{external_id}"
-
     def test_a_newer_state_updates(self, machine: TestClient) -> None:
         put(machine, "BYG-2", decided_on=None, decision=None)
         response = put(machine, "BYG-2", source_updated_at="2026-02-02T08:00:00Z")
@@ -70,7 +59,10 @@ class TestPut:
             ({"decided_on": None}, "decision", "needs its decided_on"),
             ({"paused_days": 40}, "paused_days", "more paused days"),
             ({"paused_days": -1}, "paused_days", "greater than or equal to 0"),
-            ({"company_cvr": "12345678"}, "company_cvr", "not a valid CVR"),
+            ({"company_cvr": "12345678"}, "company_cvr", "ikke et gyldigt CVR-nummer"),
+            ({"company_cvr": "1234-5678"}, "company_cvr", "ikke et gyldigt CVR-nummer"),
+            ({"source_updated_at": 0}, "source_updated_at", "ikke et tal"),
+            ({"received_on": 20260101}, "received_on", "ikke et tal"),
             ({"kind": "spaceport"}, "kind", "Input should be"),
             ({"source_updated_at": "2099-01-01T00:00:00Z"}, "source_updated_at", "future"),
         ],
@@ -90,6 +82,25 @@ class TestPut:
         assert problem["errors"][0]["field"].endswith("is_business")
         problem = assert_problem(machine.put(f"{CASES}/sb sys/X", json=case()), 422)
         assert problem["errors"][0]["field"] == "source"
+
+    def test_an_empty_cvr_is_none(self, machine: TestClient) -> None:
+        response = put(machine, "BYG-NO-CVR", company_cvr="")
+        assert response.status_code == 201, response.text
+        assert response.json()["case"]["company_cvr"] is None
+
+    def test_the_longest_key_is_stored_and_audited(
+        self, machine: TestClient, session: Session
+    ) -> None:
+        """Source 50 and id 100 characters: the audit log's entity_id holds both (PostgreSQL
+        refused 151 characters in a column of 100 with a 500)."""
+        source, external_id = "s" * 50, "Æ" * 100  # the longest the contract takes
+        response = machine.put(f"{CASES}/{source}/{external_id}", json=case())
+        assert response.status_code == 201, response.text
+        key = f"{source}/{external_id}"
+        audited = session.scalars(select(AuditEntry.entity_id).where(AuditEntry.entity == "case"))
+        assert key in list(audited)
+        too_long = machine.put(f"{CASES}/{source}/{external_id}x", json=case())
+        assert assert_problem(too_long, 422)["errors"][0]["field"] == "path.external_id"
 
     def test_scopes(self, viewer_client: TestClient, admin_client: TestClient) -> None:
         assert_problem(put(viewer_client, "BYG-9"), 403)
@@ -298,6 +309,15 @@ class TestMetrics:
             422,
         )
         assert body["errors"][0]["field"] == "decided_from"
+
+    @pytest.mark.parametrize("name", ["decided_from", "decided_to", "as_of"])
+    def test_a_number_is_no_date(self, client: TestClient, name: str) -> None:
+        for path in (METRICS, CASES):
+            if name == "as_of" and path == CASES:
+                continue
+            body = assert_problem(client.get(path, params={name: "0"}), 422)
+            assert body["errors"][0]["field"] == f"query.{name}"
+            assert "ikke et tal" in body["errors"][0]["message"]
 
     def test_the_plans_goal_shows_the_share(self, client: TestClient) -> None:
         batch(

@@ -147,13 +147,19 @@ class TestExternalId:
 
 
 class TestStrictBodies:
-    @pytest.mark.parametrize("value", [True, "7", 7.5, 7.0, None])
+    @pytest.mark.parametrize("value", [True, "7", 7.5, None, 0, 3651])
     def test_a_target_must_be_a_whole_number(self, client: TestClient, value: Any) -> None:
         response = client.put(f"{CASES}/targets/demolition", json={"target_days": value})
         body = assert_problem(response, 422)
         assert [e["field"] for e in body["errors"]] == ["body.target_days"], body
         targets = {t["kind"]: t for t in client.get(f"{CASES}/targets").json()}
         assert targets["demolition"]["basis"] == "none"
+
+    def test_a_whole_float_is_a_whole_number(self, client: TestClient) -> None:
+        """JSON Schema's integer, as the schema states it: 7.0 is 7."""
+        response = client.put(f"{CASES}/targets/demolition", json={"target_days": 7.0})
+        assert response.status_code == 200, response.text
+        assert response.json()["target_days"] == 7
 
     def test_an_unknown_field_in_a_target_is_refused(self, client: TestClient) -> None:
         response = client.put(f"{CASES}/targets/demolition", json={"target_days": 7, "days": 7})

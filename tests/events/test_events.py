@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.events.helpers import event_series, make_company, make_event, register, valid_cvr
@@ -22,7 +23,21 @@ class TestCompanies:
             client.post("/api/v1/companies", json={"cvr": "13585629", "name": "X"}), 422
         )
         assert body["errors"][0]["field"] == "body.cvr"
-        assert "CVR" in body["errors"][0]["message"]
+        assert body["errors"][0]["message"] == (
+            "'13585629' er ikke et gyldigt CVR-nummer: kontrolcifferet passer ikke – tjek, at "
+            "alle cifre er tastet rigtigt."
+        )
+
+    def test_a_cvr_is_written_as_the_schema_states(self, client: TestClient) -> None:
+        """8 digits, spaces and a DK before them; other separators the check digit would take
+        (python-stdnum's) are not what the schema says, so they are refused."""
+        cvr = valid_cvr()
+        for written in (f"{cvr[:4]}-{cvr[4:]}", f"Dk{cvr}", f"{cvr}\n", ""):
+            response = client.post("/api/v1/companies", json={"cvr": written, "name": "X"})
+            body = assert_problem(response, 422)
+            assert "ikke et gyldigt CVR-nummer" in body["errors"][0]["message"], written
+        schema = client.get("/openapi.json").json()["components"]["schemas"]["CompanyCreate"]
+        assert schema["properties"]["cvr"]["format"] == "cvr"
 
     def test_a_cvr_is_never_duplicated(self, client: TestClient) -> None:
         cvr = valid_cvr()
@@ -33,6 +48,30 @@ class TestCompanies:
         make_company(client, name="Synlig ApS")
         names = [c["name"] for c in viewer_client.get("/api/v1/companies").json()["items"]]
         assert "Synlig ApS" in names
+
+
+class TestPeople:
+    def test_an_unknown_company_is_an_unknown_reference(self, client: TestClient) -> None:
+        response = client.post("/api/v1/people", json={"name": "Anna", "company_id": 99999})
+        error = assert_problem(response, 422)["errors"][0]
+        assert error == {
+            "field": "company_id",
+            "message": "der findes ingen virksomhed med id 99999",
+            "type": "unknown_reference",
+        }
+
+    def test_a_name_may_be_left_out_of_a_change_not_set_to_null(self, client: TestClient) -> None:
+        for path, made in (
+            ("/api/v1/people", client.post("/api/v1/people", json={"name": "Anna"}).json()),
+            ("/api/v1/companies", make_company(client)),
+        ):
+            url = f"{path}/{made['id']}"
+            etag = client.get(url).headers["etag"]
+            body = assert_problem(
+                client.patch(url, json={"name": None}, headers={"If-Match": etag}), 422
+            )
+            assert body["errors"][0]["message"] == "Feltet kan udelades, men ikke sættes til null."
+            assert client.get(url).json()["name"] == made["name"]
 
 
 class TestEvents:
@@ -54,7 +93,33 @@ class TestEvents:
             ),
             422,
         )
-        assert "ends_at" in body["detail"]
+        assert body["errors"] == [
+            {
+                "field": "body",
+                "message": "ends_at er før starts_at: et arrangement kan ikke slutte, før det "
+                "begynder",
+                "type": "value_error",
+            }
+        ]
+
+    def test_a_time_without_a_zone_is_utc(self, client: TestClient) -> None:
+        """Compared with one that has a zone, never a server error."""
+        body = {
+            "kind": "workshop",
+            "title": "Uden zone",
+            "starts_at": "2026-03-10T16:00:00",
+            "ends_at": "2026-03-10T17:00:00+01:00",
+        }
+        response = client.post("/api/v1/events", json=body)
+        assert response.status_code == 201, response.text
+        assert response.json()["starts_at"] == "2026-03-10T16:00:00Z"
+        etag = client.get(f"/api/v1/events/{response.json()['id']}").headers["etag"]
+        change = client.patch(
+            f"/api/v1/events/{response.json()['id']}",
+            json={"ends_at": "2026-03-10T15:30:00"},
+            headers={"If-Match": etag},
+        )
+        assert "ends_at er før starts_at" in assert_problem(change, 422)["detail"]
 
     def test_a_patch_that_makes_it_end_before_it_starts_is_422(self, client: TestClient) -> None:
         event = make_event(client)
@@ -64,7 +129,28 @@ class TestEvents:
             json={"ends_at": "2020-01-01T00:00:00Z"},
             headers={"If-Match": etag},
         )
-        assert_problem(response, 422)
+        assert "ends_at er før starts_at" in assert_problem(response, 422)["detail"]
+
+    @pytest.mark.parametrize(
+        "field", ["sessions", "initiative_ids", "organizer_ids", "description", "title", "kind"]
+    )
+    def test_a_field_of_the_event_may_be_left_out_not_set_to_null(
+        self, client: TestClient, field: str
+    ) -> None:
+        event = make_event(client)
+        etag = client.get(f"/api/v1/events/{event['id']}").headers["etag"]
+        response = client.patch(
+            f"/api/v1/events/{event['id']}", json={field: None}, headers={"If-Match": etag}
+        )
+        body = assert_problem(response, 422)
+        assert body["errors"][0]["field"] == f"body.{field}"
+        assert body["errors"][0]["message"] == "Feltet kan udelades, men ikke sættes til null."
+        update = client.get("/openapi.json").json()["components"]["schemas"]["EventUpdate"]
+        assert "anyOf" not in update["properties"][field]
+
+    def test_the_schema_states_the_company_visit_rule(self, client: TestClient) -> None:
+        create = client.get("/openapi.json").json()["components"]["schemas"]["EventCreate"]
+        assert {"properties": {"kind": {"const": "company_visit"}}} in create["anyOf"]
 
     def test_mayor_only_on_company_visits(self, client: TestClient) -> None:
         response = client.post(
@@ -77,7 +163,7 @@ class TestEvents:
                 "mayor_present": True,
             },
         )
-        assert_problem(response, 422)
+        assert "gælder kun virksomhedsbesøg" in assert_problem(response, 422)["detail"]
 
     def test_unknown_initiative_is_422(self, client: TestClient) -> None:
         response = client.post(
@@ -90,7 +176,26 @@ class TestEvents:
                 "initiative_ids": [99999],
             },
         )
-        assert assert_problem(response, 422)["errors"][0]["field"] == "initiative_ids"
+        error = assert_problem(response, 422)["errors"][0]
+        assert error == {
+            "field": "initiative_ids",
+            "message": "der findes intet med id 99999",
+            "type": "unknown_reference",
+        }
+
+    def test_unknown_series_is_an_unknown_reference(self, client: TestClient) -> None:
+        response = client.post(
+            "/api/v1/events",
+            json={
+                "kind": "workshop",
+                "title": "x",
+                "starts_at": "2026-03-10T16:00:00Z",
+                "ends_at": "2026-03-10T17:00:00Z",
+                "series_id": 99999,
+            },
+        )
+        error = assert_problem(response, 422)["errors"][0]
+        assert (error["field"], error["type"]) == ("series_id", "unknown_reference")
 
 
 class TestRegistrations:
@@ -101,6 +206,50 @@ class TestRegistrations:
         )
         assert response.status_code == 201, response.text
         assert response.json()["person"]["company_id"] is not None
+
+    def test_a_new_cvr_needs_the_company_name(self, client: TestClient) -> None:
+        event = make_event(client)
+        cvr = valid_cvr()
+        error = assert_problem(register(client, event["id"], company_cvr=cvr), 422)["errors"][0]
+        assert error == {
+            "field": "company_name",
+            "message": f"CVR-nummeret {cvr} er nyt: skriv også virksomhedens navn",
+            "type": "required_by_data",
+        }
+
+    @pytest.mark.parametrize(
+        "who", [{}, {"person_id": 1, "person": {"name": "Anna"}}, {"person_id": None}]
+    )
+    def test_either_a_known_person_or_a_new_one(
+        self, client: TestClient, who: dict[str, Any]
+    ) -> None:
+        event = make_event(client)
+        response = client.post(f"/api/v1/events/{event['id']}/registrations", json=who)
+        body = assert_problem(response, 422)
+        assert body["errors"][0]["message"] == (
+            "angiv enten person_id (en kendt person) eller person (en ny), ikke begge"
+        )
+        schema = client.get("/openapi.json").json()["components"]["schemas"]
+        assert len(schema["RegistrationCreate"]["oneOf"]) == 2
+
+    def test_the_waiting_list_is_not_a_status_to_set(self, client: TestClient) -> None:
+        event = make_event(client)
+        registration = register(client, event["id"]).json()
+        url = f"/api/v1/events/{event['id']}/registrations/{registration['id']}"
+        body = assert_problem(client.patch(url, json={"status": "waitlisted"}), 422)
+        assert body["errors"][0]["field"] == "status"
+        assert "status kan ikke sættes til waitlisted" in body["errors"][0]["message"]
+        schema = client.get("/openapi.json").json()["components"]["schemas"]
+        assert schema["RegistrationUpdate"]["properties"]["status"]["not"] == {
+            "const": "waitlisted"
+        }
+
+    def test_a_change_names_the_status_or_the_type(self, client: TestClient) -> None:
+        event = make_event(client)
+        registration = register(client, event["id"]).json()
+        url = f"/api/v1/events/{event['id']}/registrations/{registration['id']}"
+        body = assert_problem(client.patch(url, json={"status": None}), 422)
+        assert body["errors"][0]["message"] == "angiv status, participant_type eller begge"
 
     def test_the_same_person_twice_is_one_registration(self, client: TestClient) -> None:
         event = make_event(client)
@@ -198,8 +347,8 @@ class TestCheckIn:
             f"/api/v1/events/{event['id']}/check-in",
             json={"person_ids": [registered, stranger]},
         )
-        body = assert_problem(response, 422)
-        assert str(stranger) in body["detail"]
+        body = assert_problem(response, 409)  # the request is sound; the registrations are not
+        assert str(stranger) in body["detail"] and "Tilmeld dem først" in body["detail"]
         assert body["errors"][0]["field"] == "person_ids[1]"
         assert _event(client, event["id"])["counts"]["attended"] == 0
 

@@ -164,7 +164,8 @@ class TestUpdateSeries:
         series = _create(client, name="Egen serie")
         assert_problem(_patch(client, series["id"], name="Klimaugen 2026"), 409)
         problem = assert_problem(_patch(client, series["id"], name=None), 422)
-        assert problem["errors"][0]["field"] == "name"
+        assert problem["errors"][0]["field"] == "body.name"
+        assert problem["errors"][0]["message"] == "Feltet kan udelades, men ikke sættes til null."
 
     def test_the_key_cannot_be_changed(self, client: TestClient) -> None:
         series = _create(client, name="Fast nøgle")

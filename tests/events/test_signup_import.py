@@ -175,7 +175,7 @@ class TestDryRunAndApply:
             [("company", "Virksomhed")],
         ]
         assert "CVR" in rows[2]["messages"][0]["message"]
-        assert "new" in rows[3]["messages"][0]["message"]
+        assert "er nyt: skriv også virksomhedens navn" in rows[3]["messages"][0]["message"]
 
     def test_reimporting_the_same_file_changes_nothing(
         self, client: TestClient, session: Session

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.helpers import assert_problem, plain_targets
@@ -117,6 +118,30 @@ class TestCreateGoal:
             409,
         )
 
+    @pytest.mark.parametrize(
+        "targets",
+        [{"2026": True}, {"2026": "12"}, {"2026": {"value": 1, "monthly_profile": [True] * 12}}],
+    )
+    def test_a_target_is_a_number_however_deep(
+        self, client: TestClient, targets: dict[str, Any]
+    ) -> None:
+        body = {"text": "x", "kind": "measurable", "unit": "count", "targets": targets}
+        errors = assert_problem(client.post(GOALS, json=body), 422)["errors"]
+        assert any(
+            e["field"].startswith("body.targets") and e["message"].startswith("Skriv et tal")
+            for e in errors
+        ), errors
+
+    def test_a_goal_after_the_last_position_shares_it(self, client: TestClient) -> None:
+        """The position column holds 32 bits: a goal added after one at its end shares the
+        position (ties are ordered by id), never a database error."""
+        body = {"text": "x", "kind": "milestone"}
+        last = client.post(GOALS, json=body | {"key": "sidst", "position": 2**31 - 1})
+        assert last.status_code == 201, last.text
+        after = client.post(GOALS, json=body | {"key": "efter"})
+        assert after.status_code == 201, after.text
+        assert after.json()["position"] == 2**31 - 1
+
     def test_target_year_must_be_a_year(self, client: TestClient) -> None:
         assert_problem(
             client.post(
@@ -230,6 +255,36 @@ class TestMeasurements:
             json={"measured_on": "2026-05-31", "value": 1, "entered_by": "Borgmesteren"},
         )
         assert assert_problem(response, 422)["errors"][0]["field"] == "body.entered_by"
+
+    def test_a_float_of_whole_cents_is_whole_cents(self, client: TestClient) -> None:
+        """57 times 0.01 is 0.5700000000000001 as a float: whole cents, as the schema's
+        multipleOf 0.01 states it, and stored as 0.57."""
+        goal = _goal(client, "plan-deltagere")
+        url = f"/api/v1/goals/{goal['id']}/measurements"
+        response = client.post(url, json={"measured_on": "2026-05-31", "value": 57 * 0.01})
+        assert response.status_code == 201, response.text
+        assert response.json()["value"] == 0.57
+        value = client.get("/openapi.json").json()["components"]["schemas"]["MeasurementCreate"]
+        assert value["properties"]["value"]["multipleOf"] == 0.01
+
+    @pytest.mark.parametrize("value", [0.005, 1.005, 8.679017536637984e-195, 123456789012.345])
+    def test_a_third_decimal_is_refused(self, client: TestClient, value: float) -> None:
+        goal = _goal(client, "plan-deltagere")
+        response = client.post(
+            f"/api/v1/goals/{goal['id']}/measurements",
+            json={"measured_on": "2026-05-31", "value": value},
+        )
+        error = assert_problem(response, 422)["errors"][0]
+        assert (error["field"], error["message"]) == ("body.value", "Højst to decimaler.")
+
+    @pytest.mark.parametrize("value", [True, "12"])
+    def test_a_value_is_a_number(self, client: TestClient, value: Any) -> None:
+        goal = _goal(client, "plan-deltagere")
+        response = client.post(
+            f"/api/v1/goals/{goal['id']}/measurements",
+            json={"measured_on": "2026-05-31", "value": value},
+        )
+        assert assert_problem(response, 422)["errors"][0]["field"] == "body.value"
 
     def test_milestone_goal_takes_no_measurements(self, client: TestClient) -> None:
         milestone = client.get(GOALS, params={"kind": "milestone", "limit": 1}).json()["items"][0]

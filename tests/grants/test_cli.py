@@ -177,7 +177,7 @@ def test_rejected_and_duplicate_rows_exit_1_and_are_listed(
     assert counts(result.stdout) == dict(zip(COUNT_LABELS, [4, 2, 0, 0, 1, 1], strict=True))
     line = next(line for line in result.stdout.splitlines() if "BAD-X" in line)
     assert re.search(r"│\s+4 │ afvist", line), line
-    assert "CVR-nr.: '12345678' is not a valid CVR number" in line
+    assert "CVR-nr.: '12345678' er ikke et gyldigt CVR-nummer" in line
     assert re.search(r"│\s+5 │ dublet\s+│ BAD-0 .*the same grant as row 2", result.stdout)
     assert "1 række afvist og 1 dublet; de er ikke importeret." in result.stderr
     assert grants_total(server, import_id=number) == 2

@@ -75,6 +75,19 @@ class TestProgrammes:
         stale = client.patch(url, json={"theme": "growth"}, headers={"If-Match": etag})
         assert_problem(stale, 412)
 
+    def test_a_change_may_leave_a_field_out_not_set_it_to_null(self, client: TestClient) -> None:
+        programme = next(p for p in client.get(PROGRAMMES).json() if p["name"] == "SMV:Pro")
+        url = f"{PROGRAMMES}/{programme['id']}"
+        for field in ("name", "operator", "theme"):
+            etag = client.get(url).headers["ETag"]
+            response = client.patch(url, json={field: None}, headers={"If-Match": etag})
+            error = assert_problem(response, 422)["errors"][0]
+            assert error["message"] == "Feltet kan udelades, men ikke sættes til null.", field
+        description = client.patch(
+            url, json={"description": None}, headers={"If-Match": client.get(url).headers["ETag"]}
+        )
+        assert description.status_code == 200, description.text
+
     def test_a_bad_theme_is_422(self, client: TestClient) -> None:
         body = assert_problem(client.post(PROGRAMMES, json={"name": "X", "theme": "space"}), 422)
         assert body["errors"][0]["field"].endswith("theme")

@@ -213,6 +213,14 @@ class TestBadFiles:
         body = assert_problem(upload(client, GOOD, mapping={"colour": "Beløb"}), 422)
         assert "colour" in body["detail"]
 
+    @pytest.mark.parametrize("mapping", ["1" * 5000, "[" * 100_000])
+    def test_json_no_parser_reads_is_a_bad_mapping(self, client: TestClient, mapping: str) -> None:
+        """A number past Python's 4,300 digits or lists nested past its recursion: 422."""
+        response = client.post(
+            IMPORTS, files={"file": ("a.csv", GOOD, "text/csv")}, data={"mapping": mapping}
+        )
+        assert assert_problem(response, 422)["errors"][0]["field"] == "mapping"
+
 
 class TestBadRows:
     def test_each_bad_value_is_named_with_its_column(self, client: TestClient) -> None:
@@ -235,7 +243,7 @@ class TestBadRows:
             message = messages(report, row)[0]
             return message["field"], message["column"], message["message"]
 
-        assert first(3)[:2] == ("cvr", "CVR-nr.") and "not a valid CVR number" in first(3)[2]
+        assert first(3)[:2] == ("cvr", "CVR-nr.") and "ikke et gyldigt CVR-nummer" in first(3)[2]
         assert first(4)[:2] == ("programme", "Program") and "'SMV:Ukendt'" in first(4)[2]
         assert first(5)[:2] == ("amount", "Beløb") and "'mange penge'" in first(5)[2]
         assert first(6)[:2] == ("amount", "Beløb") and "negative" in first(6)[2]

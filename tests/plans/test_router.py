@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.helpers import assert_problem, plain_targets
@@ -72,7 +73,14 @@ class TestUpdatePlan:
         assert _plan(client)["title"] == "Først"
 
     def test_missing_if_match_gets_428(self, client: TestClient) -> None:
-        assert_problem(client.patch("/api/v1/plans/2026", json={"title": "X"}), 428)
+        body = assert_problem(client.patch("/api/v1/plans/2026", json={"title": "X"}), 428)
+        assert body["detail"].startswith("Send If-Match med den ETag")
+
+    def test_the_schema_states_if_match_is_required(self, client: TestClient) -> None:
+        operation = client.get("/openapi.json").json()["paths"]["/api/v1/plans/{year}"]["patch"]
+        header = next(p for p in operation["parameters"] if p["in"] == "header")
+        assert (header["name"], header["required"]) == ("if-match", True)
+        assert header["schema"]["type"] == "string"
 
     def test_unknown_field_is_refused(self, client: TestClient) -> None:
         etag = client.get("/api/v1/plans/2026").headers["etag"]
@@ -123,7 +131,10 @@ class TestApproveAndCarryOver:
     def test_approve_without_any_approver_is_422(self, client: TestClient) -> None:
         client.post("/api/v1/plans", json={"year": 2027, "title": "Handlingsplan for 2027"})
         body = assert_problem(client.post("/api/v1/plans/2027/approve"), 422)
-        assert body["errors"][0]["field"] == "approved_by"
+        error = body["errors"][0]
+        # approved_by may be left out; the plan's data decides whether it is needed.
+        assert (error["field"], error["type"]) == ("approved_by", "required_by_data")
+        assert "skriv, hvem der godkendte den" in error["message"]
 
 
 class TestCreatePlan:
@@ -138,7 +149,16 @@ class TestCreatePlan:
 
     def test_year_outside_every_strategy_is_422(self, client: TestClient) -> None:
         body = assert_problem(client.post("/api/v1/plans", json={"year": 2040, "title": "x"}), 422)
-        assert body["errors"][0]["field"] == "strategy_id"
+        error = body["errors"][0]
+        assert (error["field"], error["type"]) == ("strategy_id", "required_by_data")
+        assert error["message"] == "ingen strategi dækker 2040: angiv strategy_id (se /strategies)"
+
+    def test_unknown_strategy_is_an_unknown_reference(self, client: TestClient) -> None:
+        response = client.post(
+            "/api/v1/plans", json={"year": 2027, "title": "x", "strategy_id": 99999}
+        )
+        error = assert_problem(response, 422)["errors"][0]
+        assert (error["field"], error["type"]) == ("strategy_id", "unknown_reference")
 
     def test_draft_can_be_deleted(self, client: TestClient) -> None:
         client.post("/api/v1/plans", json={"year": 2027, "title": "Plan 2027"})
@@ -170,6 +190,22 @@ class TestInitiatives:
         assert response.json()["code"] == "1.5"
         assert response.headers["location"].startswith("/api/v1/initiatives/")
 
+    def test_after_the_highest_number_there_is_no_next_one(self, client: TestClient) -> None:
+        """The number column holds 32 bits: after 2147483647 a number must be given (a 409,
+        never a database error)."""
+        track = _plan(client)["tracks"][0]
+        url = "/api/v1/plans/2026/initiatives"
+        last = client.post(
+            url, json={"track_id": track["id"], "number": 2**31 - 1, "title": "Sidst"}
+        )
+        assert last.status_code == 201, last.text
+        body = assert_problem(
+            client.post(url, json={"track_id": track["id"], "title": "Næste"}), 409
+        )
+        assert "angiv et ledigt number" in body["detail"]
+        given = client.post(url, json={"track_id": track["id"], "number": 7, "title": "Med nummer"})
+        assert given.status_code == 201, given.text
+
     def test_taken_number_is_409(self, client: TestClient) -> None:
         track = _plan(client)["tracks"][0]
         response = client.post(
@@ -184,8 +220,19 @@ class TestInitiatives:
             "/api/v1/plans/2026/initiatives",
             json={"track_id": track["id"], "title": "X", "partner_ids": [99999]},
         )
-        body = assert_problem(response, 422)
-        assert body["errors"][0]["field"] == "partner_ids"
+        error = assert_problem(response, 422)["errors"][0]
+        assert error == {
+            "field": "partner_ids",
+            "message": "der findes ingen organisation med id 99999",
+            "type": "unknown_reference",
+        }
+
+    def test_unknown_track_is_an_unknown_reference(self, client: TestClient) -> None:
+        response = client.post(
+            "/api/v1/plans/2026/initiatives", json={"track_id": 99999, "title": "X"}
+        )
+        error = assert_problem(response, 422)["errors"][0]
+        assert (error["field"], error["type"]) == ("track_id", "unknown_reference")
 
     def test_patch_changes_status_and_partners(self, client: TestClient) -> None:
         initiative = _initiative(client, "2.1")
@@ -217,15 +264,18 @@ class TestInitiatives:
         stale = client.patch(url, json={"partner_ids": []}, headers={"If-Match": etag})
         assert_problem(stale, 412)
 
-    def test_null_title_is_refused(self, client: TestClient) -> None:
+    @pytest.mark.parametrize("field", ["title", "track_id", "number", "status"])
+    def test_null_is_refused_where_it_means_nothing(self, client: TestClient, field: str) -> None:
         initiative = _initiative(client, "2.1")
         etag = client.get(f"/api/v1/initiatives/{initiative['id']}").headers["etag"]
         response = client.patch(
             f"/api/v1/initiatives/{initiative['id']}",
-            json={"title": None},
+            json={field: None},
             headers={"If-Match": etag},
         )
-        assert_problem(response, 422)
+        error = assert_problem(response, 422)["errors"][0]
+        assert error["field"] == f"body.{field}"
+        assert error["message"] == "Feltet kan udelades, men ikke sættes til null."
 
     def test_delete_removes_its_goals(self, client: TestClient) -> None:
         initiative = _initiative(client, "3.5")

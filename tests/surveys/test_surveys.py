@@ -109,7 +109,34 @@ class TestSurveys:
             ),
             422,
         )
-        assert "ivaerksaettervejledning" in json.dumps(body["errors"])
+        assert body["errors"][0]["message"] == (
+            "spørgsmålenes nøgler (key) skal være forskellige; gentaget: ivaerksaettervejledning"
+        )
+
+    def test_an_unknown_event_is_an_unknown_reference(self, client: TestClient) -> None:
+        body = {"title": "x", "year": 2026, "kind": "event_evaluation", "event_id": 99999}
+        response = client.post(SURVEYS, json=body | {"questions": QUESTIONS})
+        error = assert_problem(response, 422)["errors"][0]
+        assert error == {
+            "field": "event_id",
+            "message": "der findes intet arrangement med id 99999",
+            "type": "unknown_reference",
+        }
+
+    def test_the_title_may_be_left_out_of_a_change_not_set_to_null(
+        self, client: TestClient
+    ) -> None:
+        survey = make_survey(client)
+        url = f"{SURVEYS}/{survey['id']}"
+        etag = client.get(url).headers["ETag"]
+        body = assert_problem(
+            client.patch(url, json={"title": None}, headers={"If-Match": etag}), 422
+        )
+        assert body["errors"][0] == {
+            "field": "body.title",
+            "message": "Feltet kan udelades, men ikke sættes til null.",
+            "type": "value_error",
+        }
 
     def test_a_survey_with_answers_is_kept(self, client: TestClient) -> None:
         survey = make_survey(client)

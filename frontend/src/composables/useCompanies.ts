@@ -1,6 +1,6 @@
 /** Companies: the searchable list, one company (read/PATCH with ETag), its grants and events. */
 import { ref, type Ref } from 'vue'
-import { api, unwrap, unwrapWithEtag } from '../api/client'
+import { api, ifMatch, unwrap, unwrapWithEtag } from '../api/client'
 import type { components } from '../api/schema'
 import { useResource } from './useResource'
 import { fetchAllEvents, findParticipation, newestFirst, type EventRead } from './useParticipation'
@@ -51,7 +51,7 @@ export function useCompany(id: Ref<number>) {
   async function save(changes: CompanyUpdate): Promise<CompanyRead> {
     const result = await unwrapWithEtag(
       api.PATCH('/api/v1/companies/{company_id}', {
-        params: { path: { company_id: id.value }, header: { 'if-match': etag.value } },
+        params: { path: { company_id: id.value }, header: ifMatch(etag.value) },
         body: changes,
       }),
     )

@@ -1,6 +1,6 @@
 /** Events: a plan year's list (filtered), one event with its ETag, create, and the form's choices. */
 import { ref, type Ref } from 'vue'
-import { api, unwrap, unwrapWithEtag } from '../api/client'
+import { api, ifMatch, unwrap, unwrapWithEtag } from '../api/client'
 import { periodBounds } from '../features/events/datetime'
 import type { CompanyRead, EventCreate, EventKind, EventRead, EventStatus, EventUpdate } from '../features/events/types'
 import { useResource } from './useResource'
@@ -65,7 +65,7 @@ export function useEvent(id: Ref<number>) {
   async function save(changes: EventUpdate): Promise<EventRead> {
     const result = await unwrapWithEtag(
       api.PATCH('/api/v1/events/{event_id}', {
-        params: { path: { event_id: id.value }, header: { 'if-match': etag.value } },
+        params: { path: { event_id: id.value }, header: ifMatch(etag.value) },
         body: changes,
       }),
     )
@@ -78,7 +78,7 @@ export function useEvent(id: Ref<number>) {
   async function markHeld(): Promise<EventRead> {
     const result = await unwrapWithEtag(
       api.POST('/api/v1/events/{event_id}/mark-held', {
-        params: { path: { event_id: id.value }, header: { 'if-match': etag.value } },
+        params: { path: { event_id: id.value }, header: ifMatch(etag.value) },
       }),
     )
     etag.value = result.etag

@@ -1,6 +1,6 @@
 /** One goal's editing: read with ETag, PATCH with If-Match, measurements, milestone notes and written statuses. */
 import type { Ref } from 'vue'
-import { api, unwrap, unwrapWithEtag } from '../api/client'
+import { api, ifMatch, unwrap, unwrapWithEtag } from '../api/client'
 import type { GoalCommentCreate, GoalRead, GoalUpdate, MeasurementCreate, MilestoneNoteCreate } from '../api/types'
 import { useResource } from './useResource'
 
@@ -19,7 +19,7 @@ export async function fetchGoal(goalId: number): Promise<EditableGoal> {
 export async function updateGoal(goalId: number, etag: string | null, changes: GoalUpdate): Promise<EditableGoal> {
   const { data, etag: next } = await unwrapWithEtag(
     api.PATCH('/api/v1/goals/{goal_id}', {
-      params: { path: { goal_id: goalId }, header: { 'if-match': etag } },
+      params: { path: { goal_id: goalId }, header: ifMatch(etag) },
       body: changes,
     }),
   )

@@ -76,7 +76,7 @@ export function importGrants(file: File, mapping: string | null, dryRun: boolean
     api.POST('/api/v1/grants/imports', {
       params: { query: { dry_run: dryRun, rows: 'all' } },
       // The generated type names the file part a string; the real body is built as multipart.
-      body: { file: file.name, mapping },
+      body: { file: file.name, mapping: mapping ?? undefined },
       bodySerializer: () => importForm(file, mapping),
     }),
   )

@@ -1,6 +1,6 @@
 /** Initiatives: the plan's list (filtered by track), one initiative, its events, partners. */
 import { ref, type Ref } from 'vue'
-import { api, unwrap, unwrapWithEtag } from '../api/client'
+import { api, ifMatch, unwrap, unwrapWithEtag } from '../api/client'
 import type { InitiativeDetail, InitiativeUpdate } from '../api/types'
 import { useResource } from './useResource'
 
@@ -28,7 +28,7 @@ export function useInitiative(id: Ref<number>) {
   async function save(changes: InitiativeUpdate): Promise<InitiativeDetail> {
     const result = await unwrapWithEtag(
       api.PATCH('/api/v1/initiatives/{initiative_id}', {
-        params: { path: { initiative_id: id.value }, header: { 'if-match': etag.value } },
+        params: { path: { initiative_id: id.value }, header: ifMatch(etag.value) },
         body: changes,
       }),
     )

@@ -1,6 +1,6 @@
 /** People (personal data): list, one person (read/PATCH with ETag), registrations, GDPR. */
 import { ref, type Ref } from 'vue'
-import { api, unwrap, unwrapWithEtag } from '../api/client'
+import { api, ifMatch, unwrap, unwrapWithEtag } from '../api/client'
 import { toApiError } from '../api/errors'
 import type { components } from '../api/schema'
 import { useResource } from './useResource'
@@ -37,7 +37,7 @@ export function usePerson(id: Ref<number>) {
   async function save(changes: PersonUpdate): Promise<PersonRead> {
     const result = await unwrapWithEtag(
       api.PATCH('/api/v1/people/{person_id}', {
-        params: { path: { person_id: id.value }, header: { 'if-match': etag.value } },
+        params: { path: { person_id: id.value }, header: ifMatch(etag.value) },
         body: changes,
       }),
     )

@@ -80,7 +80,7 @@ export function answerImporter(surveyId: number) {
       api.POST('/api/v1/surveys/{survey_id}/imports', {
         params: { path: { survey_id: surveyId }, query: { dry_run: dryRun } },
         // The generated type names the file part a string; the real body is built as multipart.
-        body: { file: file.name, mapping },
+        body: { file: file.name, mapping: mapping ?? undefined },
         bodySerializer: () => importForm(file, mapping),
       }),
     )

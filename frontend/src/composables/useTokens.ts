@@ -8,6 +8,8 @@ export type TokenRead = Schemas['TokenRead']
 export type TokenCreate = Schemas['TokenCreate']
 export type TokenCreated = Schemas['TokenCreated']
 export type Scope = Schemas['Scope']
+/** The scopes a token may have (not admin: administration is for people, logged in). */
+export type TokenScope = TokenCreate['scopes'][number]
 
 export function useTokens() {
   return useResource(async () => {

@@ -1,5 +1,5 @@
 /** Staff users (admins only): list, create (a generated password, shown once), change. */
-import { api, unwrap, unwrapWithEtag } from '../api/client'
+import { api, ifMatch, unwrap, unwrapWithEtag } from '../api/client'
 import type { components } from '../api/schema'
 import { useResource } from './useResource'
 
@@ -29,7 +29,7 @@ export async function updateUser(userId: number, changes: UserUpdate): Promise<U
   const { etag } = await unwrapWithEtag(api.GET('/api/v1/users/{user_id}', { params: { path: { user_id: userId } } }))
   return unwrap(
     api.PATCH('/api/v1/users/{user_id}', {
-      params: { path: { user_id: userId }, header: { 'if-match': etag } },
+      params: { path: { user_id: userId }, header: ifMatch(etag) },
       body: changes,
     }),
   )

@@ -1,12 +1,8 @@
-/** Danish messages for the API's CVR errors, shown next to the CVR field. */
+/** The API's CVR errors, shown next to the CVR field. */
 import type { ApiError } from '../../api/errors'
 
-/** python-stdnum's reasons, as the API passes them on. */
-const REASONS: [RegExp, string][] = [
-  [/checksum|check digit/i, 'kontrolcifferet passer ikke – tjek, at alle cifre er tastet rigtigt'],
-  [/invalid length/i, 'et CVR-nummer har 8 cifre'],
-  [/invalid characters|invalid format/i, 'et CVR-nummer består kun af cifre'],
-]
+/** The API's reason after "… er ikke et gyldigt CVR-nummer: " (Danish, as staff read it). */
+const REASON = /ikke et gyldigt CVR-nummer: (.+?)\.?$/
 
 /** The message for the CVR field, or null when the error does not concern it. */
 export function cvrMessage(error: ApiError | null): string | null {
@@ -17,6 +13,6 @@ export function cvrMessage(error: ApiError | null): string | null {
   }
   const raw = error.fieldErrors.cvr
   if (!raw) return null
-  const reason = REASONS.find(([pattern]) => pattern.test(raw))?.[1]
+  const reason = REASON.exec(raw)?.[1]
   return reason ? `Ikke et gyldigt CVR-nummer: ${reason}.` : `Ikke et gyldigt CVR-nummer (${raw}).`
 }
