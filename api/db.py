@@ -1,7 +1,7 @@
 """Engine, session and the declarative base shared by every domain."""
 
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -170,6 +170,20 @@ def _writing_session(session: SessionDep) -> Session:
 
 # For the few reads that write (an export recorded in the audit log): the write lock first.
 WritingSessionDep = Annotated[Session, Depends(_writing_session)]
+
+
+@contextmanager
+def reading_beside(session: Session) -> Iterator[Session]:
+    """A session that only reads, beside a writing request's `session`: for the long part of a
+    write that needs no lock (a file checked before its rows are written), so on SQLite the
+    other writers are not kept waiting meanwhile. Its own connection and transaction; on the
+    tests' connection (already in their transaction) the session itself."""
+    bind = session.get_bind()
+    if not isinstance(bind, Engine):
+        yield session
+        return
+    with Session(bind.execution_options(**{_TAKE_WRITE_LOCK: False})) as reading:
+        yield reading
 
 
 def write_unless_busy(factory: sessionmaker[Session], work: Callable[[Connection], object]) -> bool:

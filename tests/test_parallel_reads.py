@@ -17,6 +17,7 @@ from api.config import Settings
 from api.db import make_engine
 from api.main import create_app
 from api.migrate import upgrade
+from tests.grants.helpers import CSV, CVR_A, HEADER, IMPORTS, semicolons
 from tests.live_server import new_token
 
 
@@ -116,3 +117,31 @@ def test_a_write_still_waits_its_turn_and_is_refused_503(
     )
     assert response.status_code == 503, response.text
     assert response.headers["retry-after"] == "1"
+
+
+def test_a_grant_file_is_read_and_checked_before_the_import_takes_the_lock(
+    database: str, client: TestClient
+) -> None:
+    """A long import keeps the other writers waiting only while it writes: its file is read
+    and checked, and a send already answered is answered again, without the write lock."""
+    headers = {"Authorization": f"Bearer {new_token(database, 'Hub', Scope.grants_write)}"}
+    rows = semicolons(HEADER, f"ESH-1;{CVR_A};Skovgaard ApS;SMV:Grøn;2.242.000;15-03-2026")
+    files = {"file": ("tilskud.csv", rows, CSV)}
+    keyed = headers | {"Idempotency-Key": "tilskud-" + "a" * 40}
+    first = client.post(IMPORTS, files=files, headers=keyed)
+    assert first.status_code == 200, first.text
+
+    holder = sqlite3.connect(database.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE import_in_progress (row INTEGER)")
+    try:
+        again = client.post(IMPORTS, files=files, headers=keyed)
+        assert (again.status_code, again.json()) == (200, first.json())
+        empty = client.post(IMPORTS, files={"file": ("tom.csv", semicolons(HEADER), CSV)},
+                            headers=headers)  # fmt: skip
+        assert empty.status_code == 422, empty.text
+        waiting = client.post(IMPORTS, files=files, headers=headers)
+        assert waiting.status_code == 503, waiting.text  # writing still waits its turn
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

@@ -1,18 +1,25 @@
 """The grant import: the hub's spreadsheet (CSV or XLSX) into grants, row by row.
 
-The file is streamed: rows are read, checked and written in chunks of CHUNK_ROWS, each chunk
-with one query per kind of lookup (companies by CVR, grants by reference, grants by company,
-programme and date) and one bulk INSERT and UPDATE, so neither the file nor the grants are held
-in memory whole. The keys of the rows seen so far (to report a repeat inside the file, with its
-row) go to a temporary table, not memory; what grows with the file is only the report, and
-with `rows=problems` that is the rows that need attention.
+In two steps, so that the write lock is held only for writing. `check_rows` reads the file
+and checks every row's own values (CVR, programme, amount, date, a repeat within its chunk)
+on a session that only reads, outside any write: on SQLite the other writers are not kept
+waiting while the file is parsed. The rows that pass are spooled to a temporary file, chunk by
+chunk. `import_grants` then, in the request's writing transaction, matches them chunk by chunk
+with the stored companies and grants, with one query per kind of lookup (companies by CVR,
+grants by reference, grants by company, programme and date) and one bulk INSERT and UPDATE.
+Neither the file nor the grants are held in memory whole. The keys of the rows seen so far (to
+report a repeat inside the file, with its row) go to a temporary table, not memory; what grows
+with the file is only the report, and with `rows=problems` that is the rows that need
+attention.
 
-The whole import runs inside one SAVEPOINT: a dry run rolls it back (having computed exactly
+The writing step runs inside one SAVEPOINT: a dry run rolls it back (having computed exactly
 what an import would do, later rows seeing earlier ones), a real import keeps exactly the rows
 it reports as accepted and commits with the request.
 """
 
 import hashlib
+import pickle
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -206,20 +213,60 @@ def read_grants_table(
     return Upload((filename or "upload")[:255], sha256, size, table)
 
 
+@dataclass
+class CheckedRows:
+    """A file's rows checked on their own values: the refusals in `run`, the rows that
+    passed spooled (pickled chunk by chunk) to `spool`."""
+
+    upload: Upload
+    run: "_Run"
+    spool: IO[bytes]
+    rows: int  # the file's rows, refused ones included
+
+    def chunks(self) -> Iterator[list["_Row"]]:
+        self.spool.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.spool)  # our own file, written just now
+            except EOFError:
+                return
+
+
+def check_rows(reading: Session, upload: Upload, *, keep_rows: bool, today: date) -> CheckedRows:
+    """Every row of the upload checked on its own values, on a session that only reads (the
+    programmes). 422 when the file has no rows. The caller closes `spool` (`import_grants`
+    does)."""
+    stored = reading.execute(select(GrantProgramme.match_key, GrantProgramme.id))
+    programmes = {key: id_ for key, id_ in stored}
+    run = _Run(reading, upload.table, programmes, today, None, keep_rows)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by import_grants)
+    total = 0
+    try:
+        for chunk in _chunks(upload.table.rows):
+            total += len(chunk)
+            pickle.dump(_check_chunk(run, chunk), spool, protocol=pickle.HIGHEST_PROTOCOL)
+    except TabularError as exc:
+        spool.close()
+        raise file_error(exc) from None
+    except BaseException:
+        spool.close()
+        raise
+    if total == 0:
+        spool.close()
+        raise no_rows_error(upload.table.header_row)
+    return CheckedRows(upload, run, spool, total)
+
+
 def import_grants(
-    session: Session,
-    upload: Upload,
-    *,
-    dry_run: bool,
-    keep_rows: bool = True,
-    today: date,
+    session: Session, checked: CheckedRows, *, dry_run: bool
 ) -> tuple[GrantImportReport, list[RowResult]]:
-    """Import the table's rows: the report, and its rows in row order (`report.render`).
+    """Import the checked rows: the report, and its rows in row order (`report.render`).
 
     A dry run reports and writes nothing.
     """
     actor: Actor = session.info.get("actor", SYSTEM)
-    table = upload.table
+    upload, run = checked.upload, checked.run
+    run.session = session
     savepoint = session.begin_nested()
     try:
         record_ = GrantImport(
@@ -232,16 +279,13 @@ def import_grants(
         )
         session.add(record_)
         session.flush()
-        programmes = {
-            key: id_
-            for key, id_ in session.execute(select(GrantProgramme.match_key, GrantProgramme.id))
-        }
-        run = _Run(session, table, programmes, today, record_.id, keep_rows)
+        run.import_id = record_.id
         plan_for_actual_values(session)  # chunk after chunk of = ANY(:array) into growing tables
         SEEN.create(session.connection(), checkfirst=True)
         try:
-            if _import_rows(run) == 0:
-                raise no_rows_error(table.header_row)
+            for rows in checked.chunks():
+                _resolve_companies(run, rows)
+                _apply(run, [row for row in rows if row.company_id is not None])
         finally:
             SEEN.drop(session.connection(), checkfirst=True)
         _finish(session, record_, run)
@@ -254,6 +298,8 @@ def import_grants(
     except BaseException:
         savepoint.rollback()
         raise
+    finally:
+        checked.spool.close()
     if dry_run:
         savepoint.rollback()
     else:
@@ -262,10 +308,10 @@ def import_grants(
         import_id=None if dry_run else record_.id,
         dry_run=dry_run,
         filename=upload.filename,
-        columns=table.fields,
-        ignored_columns=table.unknown_headers,
+        columns=upload.table.fields,
+        ignored_columns=upload.table.unknown_headers,
         counts=counts_of(run.counts),
-        rows_listed=RowsListed.all if keep_rows else RowsListed.problems,
+        rows_listed=RowsListed.all if run.keep_rows else RowsListed.problems,
         rows=[],
     )
     run.results.sort(key=attrgetter("row"))  # a chunk reports its rejections first
@@ -306,18 +352,8 @@ def _chunks(rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[list[tuple[i
         yield chunk
 
 
-def _import_rows(run: _Run) -> int:
-    total = 0
-    try:
-        for chunk in _chunks(run.table.rows):
-            total += len(chunk)
-            _import_chunk(run, chunk)
-    except TabularError as exc:
-        raise file_error(exc) from None
-    return total
-
-
-def _import_chunk(run: _Run, chunk: list[tuple[int, dict[str, str]]]) -> None:
+def _check_chunk(run: _Run, chunk: list[tuple[int, dict[str, str]]]) -> list[_Row]:
+    """The chunk's rows that pass their own checks, the first of each repeat within it."""
     fresh: list[_Row] = []
     first: dict[str, int] = {}  # this chunk's keys → the row that gave them first
     for number, values in chunk:
@@ -333,8 +369,7 @@ def _import_chunk(run: _Run, chunk: list[tuple[int, dict[str, str]]]) -> None:
         first.setdefault(own, row.number)
         first.setdefault(natural, row.number)
         fresh.append(row)
-    _resolve_companies(run, fresh)
-    _apply(run, [row for row in fresh if row.company_id is not None])
+    return fresh
 
 
 # --------------------------------------------------------------------- checking one row
@@ -595,19 +630,18 @@ def _values(run: _Run, row: _Row, now: Any) -> dict[str, Any]:
 
 
 def _changes(stored: Any, row: _Row) -> dict[str, Any]:
-    wanted = {
-        "reference": row.reference if row.reference is not None else stored.reference,
-        "company_id": row.company_id,
-        "programme_id": row.programme_id,
-        "amount": row.amount,
-        "granted_on": row.granted_on,
-    }
-    current = stored._asdict()
-    return {
-        name: value
-        for name, value in wanted.items()
-        if (round(current[name], 2) if name == "amount" else current[name]) != value
-    }
+    changes: dict[str, Any] = {}
+    if row.reference is not None and stored.reference != row.reference:
+        changes["reference"] = row.reference
+    if stored.company_id != row.company_id:
+        changes["company_id"] = row.company_id
+    if stored.programme_id != row.programme_id:
+        changes["programme_id"] = row.programme_id
+    if round(stored.amount, 2) != row.amount:
+        changes["amount"] = row.amount
+    if stored.granted_on != row.granted_on:
+        changes["granted_on"] = row.granted_on
+    return changes
 
 
 _LABELS = {

@@ -3,12 +3,13 @@
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile, status
+from sqlalchemy.orm import Session
 
-from api import idempotency
+from api import idempotency, imports
 from api.auth.deps import requires
 from api.auth.permissions import Scope
 from api.common import Id, IfMatch, Page, PageDep, QueryText, check_if_match, paginate, set_etag
-from api.db import SessionDep
+from api.db import SessionDep, reading_beside
 from api.deps import today
 from api.errors import NotFoundError
 from api.grants import importer
@@ -114,7 +115,10 @@ def import_grants(
     file: Annotated[UploadFile, File(description="The hub's figures: CSV or XLSX, at most 50 MB.")],
     mapping: Annotated[
         str | None,
-        Form(description='JSON naming your headers, e.g. {"amount": "Tilsagn i kr."}.'),
+        Form(
+            description='JSON naming your headers, e.g. {"amount": "Tilsagn i kr."}.',
+            json_schema_extra=imports.MAPPING_SCHEMA,
+        ),
     ] = None,
     dry_run: Annotated[bool, Query(description="Report what would happen; write nothing.")] = False,
     rows: Annotated[
@@ -132,22 +136,24 @@ def import_grants(
     """
     remembered = idempotency_key is not None and not dry_run
     sent = None
-    if remembered and idempotency_key is not None:
+    if remembered:
         sent = idempotency.fingerprint(file.file.read(), mapping or "")
         file.file.seek(0)
-        if stored := idempotency.stored_answer(session, IMPORT, idempotency_key, sent):
-            return idempotency.replayed(stored)
     columns = parse_mapping(mapping, importer.ALIASES)
     upload = importer.read_grants_table(
         file.file, filename=file.filename, content_type=file.content_type, mapping=columns
     )
-    report, results = importer.import_grants(
-        session,
-        upload,
-        dry_run=dry_run,
-        keep_rows=rows is RowsListed.all,
-        today=today(),
-    )
+    # Read and checked before the write lock is taken; only matching and writing hold it.
+    with reading_beside(session) as reading:
+        if remembered and (stored := _answered(reading, idempotency_key, sent)):
+            return idempotency.replayed(stored)
+        checked = importer.check_rows(
+            reading, upload, keep_rows=rows is RowsListed.all, today=today()
+        )
+    if remembered and (stored := _answered(session, idempotency_key, sent)):  # sent meanwhile
+        checked.spool.close()
+        return idempotency.replayed(stored)
+    report, results = importer.import_grants(session, checked, dry_run=dry_run)
     body = report.render(row.as_dict(report.columns) for row in results)
     if remembered and idempotency_key is not None:
         idempotency.remember(session, IMPORT, idempotency_key, 200, body.decode(), sent)
@@ -155,6 +161,12 @@ def import_grants(
 
 
 IMPORT = "POST /grants/imports"
+
+
+def _answered(
+    session: Session, key: str | None, sent: str | None
+) -> idempotency.IdempotentAnswer | None:
+    return idempotency.stored_answer(session, IMPORT, key, sent) if key else None
 
 
 @router.get(
