@@ -1,5 +1,5 @@
 """Reads computed once per data version (api.data_version) and served from memory until the
-version moves: progress, the plan tree, the calendar.
+version moves: progress, the plan tree, the calendar, the committee report.
 
 The version is read in one cheap query on every request, so several processes on one
 database stay right: each keeps its own copy and recomputes once after any write. The answer
@@ -61,17 +61,38 @@ def cached_json(
     """The read's JSON at the current data version: from memory when computed at it, else
     computed (as `model`, as FastAPI would serialise it) and kept. With `etag`, a 304 for a
     client that has it already; without, the route's own ETag (a version for If-Match)."""
+
+    def body() -> bytes:
+        return _adapter(model).dump_json(_adapter(model).validate_python(compute()), by_alias=True)
+
+    return cached_body(request, session, key, body, "application/json", etag=etag)
+
+
+def cached_body(
+    request: Request,
+    session: Session,
+    key: tuple[Hashable, ...],
+    render: Callable[[], bytes],
+    media_type: str,
+    *,
+    etag: bool = True,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A read's rendered body (JSON, a report's HTML or workbook) at the current data version,
+    rendered once per version and `key`; with `etag`, a 304 for a client that has it."""
     version = current_version(session)
     tag = f'"data-{version}-{hashlib.blake2b(repr(key).encode(), digest_size=6).hexdigest()}"'
-    headers = {"ETag": tag, "Cache-Control": REVALIDATE} if etag else {}
-    if etag and _matches(request.headers.get("if-none-match"), tag):
-        return Response(status_code=304, headers=headers)
+    headers = dict(headers or {})
+    if etag:
+        headers |= {"ETag": tag, "Cache-Control": REVALIDATE}
+        if _matches(request.headers.get("if-none-match"), tag):
+            return Response(status_code=304, headers=headers)
     cache: ReadCache = request.app.state.read_cache
     body = cache.get(key, version)
     if body is None:
-        body = _adapter(model).dump_json(_adapter(model).validate_python(compute()), by_alias=True)
+        body = render()
         cache.put(key, version, body)
-    return Response(body, media_type="application/json", headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def _matches(if_none_match: str | None, tag: str) -> bool:

@@ -1,4 +1,4 @@
-"""Progress, the plan tree and the calendar are computed once per data version and served from
+"""Progress, the plan tree, the calendar and the committee report are computed once per data version and served from
 memory: never a figure older than the last committed write, in this process or another, and
 304 for a client that has the current answer."""
 
@@ -112,3 +112,19 @@ def test_a_write_by_another_process_is_seen_at_once(server: LiveServer, tmp_path
         after = progress_of(reader.get(PROGRESS, params=AT).json(), goal)
     assert (before.get("recorded") or {}).get("value") != 9876
     assert after["recorded"]["value"] == 9876
+
+
+def test_the_committee_report_is_rendered_once_per_version_and_format(client: TestClient) -> None:
+    report = "/api/v1/plans/2026/report"
+    html = client.get(report, params=AT)
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    xlsx = client.get(report, params=AT | {"format": "xlsx"})
+    assert xlsx.headers["etag"] != html.headers["etag"]  # another format, another answer
+    assert xlsx.headers["content-disposition"].startswith("attachment")
+    assert client.get(report, params=AT).content == html.content
+    unchanged = {"If-None-Match": html.headers["etag"]}
+    assert client.get(report, params=AT, headers=unchanged).status_code == 304
+
+    measure(client, goal_id(client, "plan-deltagere"), 4321)
+    changed = client.get(report, params=AT, headers=unchanged)
+    assert changed.status_code == 200 and "4.321" in changed.text

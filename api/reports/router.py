@@ -10,6 +10,7 @@ from api.auth.permissions import Scope
 from api.common import IsoDate
 from api.db import SessionDep
 from api.deps import PlanDep, today
+from api.read_cache import NOT_MODIFIED, cached_body
 from api.reports.html import report_html
 from api.reports.service import plan_report, report_filename
 from api.reports.xlsx import report_xlsx
@@ -27,6 +28,7 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
             XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}},
         },
     },
+    **NOT_MODIFIED,
     404: _PROBLEM,
     422: _PROBLEM,
 }
@@ -81,12 +83,15 @@ def get_report(
     """The committee report: every goal of the plan with target, baseline, actual, status
     and explanation, by track and initiative, and the plan's figures year by year."""
     chosen = file_format or negotiate(request.headers.get("accept"))
-    report = plan_report(session, plan, evaluation_date or today())
-    headers = {"Vary": "Accept", "Cache-Control": "private, no-cache"}
-    if chosen == "xlsx":
-        name = report_filename(report.year, report.evaluated_on, "xlsx")
-        headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        return Response(report_xlsx(report), media_type=XLSX_CONTENT_TYPE, headers=headers)
-    name = report_filename(report.year, report.evaluated_on, "html")
-    headers["Content-Disposition"] = f'inline; filename="{name}"'
-    return HTMLResponse(report_html(report), headers=headers)
+    on = evaluation_date or today()
+    name = report_filename(plan.year, on, chosen)
+    disposition = "attachment" if chosen == "xlsx" else "inline"
+    headers = {"Vary": "Accept", "Content-Disposition": f'{disposition}; filename="{name}"'}
+
+    def render() -> bytes:
+        report = plan_report(session, plan, on)
+        return report_xlsx(report) if chosen == "xlsx" else report_html(report).encode()
+
+    media_type = XLSX_CONTENT_TYPE if chosen == "xlsx" else "text/html"
+    key = ("report", plan.id, on, chosen)
+    return cached_body(request, session, key, render, media_type, headers=headers)
