@@ -1,6 +1,6 @@
-"""Progress, the plan tree, the calendar and the committee report are computed once per data version and served from
-memory: never a figure older than the last committed write, in this process or another, and
-304 for a client that has the current answer."""
+"""Progress, the plan tree, the calendar and the committee report are computed once per data
+version and served from memory: never a figure older than the last committed write, in this
+process or another, and 304 for a client that has the current answer."""
 
 from collections.abc import Iterator
 from pathlib import Path
