@@ -1,20 +1,25 @@
 """The grant import: the hub's spreadsheet (CSV or XLSX) into grants, row by row.
 
-In two steps, so that the write lock is held only for writing. `check_rows` reads the file
-and checks every row's own values (CVR, programme, amount, date, a repeat within its chunk)
-on a session that only reads, outside any write: on SQLite the other writers are not kept
-waiting while the file is parsed. The rows that pass are spooled to a temporary file, chunk by
-chunk. `import_grants` then, in the request's writing transaction, matches them chunk by chunk
-with the stored companies and grants, with one query per kind of lookup (companies by CVR,
-grants by reference, grants by company, programme and date) and one bulk INSERT and UPDATE.
-Neither the file nor the grants are held in memory whole. The keys of the rows seen so far (to
-report a repeat inside the file, with its row) go to a temporary table, not memory; what grows
-with the file is only the report, and with `rows=problems` that is the rows that need
-attention.
+In steps, so that the write lock is held only for writing. `check_rows` reads the file and
+checks every row's own values (CVR, programme, amount, date, a repeat within its chunk) on a
+session that only reads, outside any write: on SQLite the other writers are not kept waiting
+while the file is parsed. The rows that pass are spooled to a temporary file, chunk by chunk.
+They are then matched chunk by chunk with the stored companies and grants, with one query per
+kind of lookup (companies by CVR, grants by reference, grants by company, programme and date)
+and one bulk INSERT and UPDATE. Neither the file nor the grants are held in memory whole. The
+keys of the rows seen so far (to report a repeat inside the file, with its row) go to a
+temporary table, not memory; what grows with the file is only the report, and with
+`rows=problems` that is the rows that need attention.
+
+On SQLite the matching too runs on the reading session (`stage_rows`): its writes go to
+temporary tables (`import_stage`), and `import_grants` only copies them into the real tables
+under the write lock, in a moment, if the grants and companies are still as they were matched
+with; else it matches again there. On PostgreSQL `import_grants` matches and writes in the
+writing transaction.
 
 The writing step runs inside one SAVEPOINT: a dry run rolls it back (having computed exactly
 what an import would do, later rows seeing earlier ones), a real import keeps exactly the rows
-it reports as accepted and commits with the request.
+it reports as accepted and commits with the request. A staged dry run writes nothing at all.
 """
 
 import hashlib
@@ -22,7 +27,7 @@ import pickle
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import islice
 from operator import attrgetter
@@ -51,6 +56,7 @@ from api.errors import ConflictError
 from api.events.cvr import normalise_cvr
 from api.events.models import Company
 from api.grants.enums import ACCEPTED, RowOutcome
+from api.grants.import_stage import STAGING, Stage
 from api.grants.models import Grant, GrantImport, GrantProgramme, programme_key
 from api.grants.schemas import GrantImportReport, ImportCounts, RowsListed
 from api.imports import file_error, no_rows_error, upload_size
@@ -147,6 +153,7 @@ class _Run:
     companies: dict[str, int] = field(default_factory=dict)  # CVR → id, bounded by companies
     spellings: dict[str, int | None] = field(default_factory=dict)  # a file's name → programme
     any_unchanged: bool = False  # whether SEEN holds anything yet
+    stage: Stage | None = None  # staging: matched on a reading session, written to temp tables
     counts: Counter[RowOutcome] = field(default_factory=Counter)
     results: list[RowResult] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
@@ -257,16 +264,89 @@ def check_rows(reading: Session, upload: Upload, *, keep_rows: bool, today: date
     return CheckedRows(upload, run, spool, total)
 
 
+@dataclass
+class Staged:
+    """An import matched on a reading session: its staged writes and what it reports."""
+
+    stage: Stage
+    run: _Run
+
+
+def stage_rows(reading: Session, checked: CheckedRows) -> Staged | None:
+    """On SQLite, the checked rows matched with the stored companies and grants on the session
+    that only reads, their writes staged (`import_stage`), so that the write lock is held only
+    to apply them. On the reading session's transaction of `check_rows`, still open; the
+    staged tables live as long as it. None on PostgreSQL: there the writing transaction
+    matches (its writers wait on rows, not on one lock for the database)."""
+    if reading.get_bind().dialect.name != "sqlite":
+        return None
+    try:
+        stage = Stage.begin(reading)
+    except BaseException:
+        checked.spool.close()
+        raise
+    # A run of its own: should the staged rows be stale by the time they are applied, the
+    # import is matched again from what the checks left (`checked.run`).
+    run = replace(
+        checked.run,
+        session=reading,
+        import_id=STAGING,
+        stage=stage,
+        companies={},
+        any_unchanged=False,
+        counts=Counter(checked.run.counts),
+        results=list(checked.run.results),
+        errors=list(checked.run.errors),
+    )
+    try:
+        _match(run, checked)
+    except BaseException:
+        stage.drop()
+        checked.spool.close()
+        raise
+    return Staged(stage, run)
+
+
 def import_grants(
-    session: Session, checked: CheckedRows, *, dry_run: bool
+    session: Session, checked: CheckedRows, *, dry_run: bool, staged: Staged | None = None
 ) -> tuple[GrantImportReport, list[RowResult]]:
     """Import the checked rows: the report, and its rows in row order (`report.render`).
 
-    A dry run reports and writes nothing.
+    With `staged` rows (`stage_rows`) a dry run reports them and touches nothing; an import
+    writes them if the grants and companies are still as they were matched with, else
+    matches again. Without, the rows are matched and written here. A dry run writes nothing.
     """
+    upload = checked.upload
+    try:
+        if staged is not None and dry_run:
+            run, import_id = staged.run, None
+        else:
+            run, import_id = _write(session, checked, staged, dry_run=dry_run)
+    finally:
+        checked.spool.close()
+        if staged is not None:
+            staged.stage.drop()
+    report = GrantImportReport(
+        import_id=None if dry_run else import_id,
+        dry_run=dry_run,
+        filename=upload.filename,
+        columns=upload.table.fields,
+        ignored_columns=upload.table.unknown_headers,
+        counts=counts_of(run.counts),
+        rows_listed=RowsListed.all if run.keep_rows else RowsListed.problems,
+        rows=[],
+    )
+    run.results.sort(key=attrgetter("row"))  # a chunk reports its rejections first
+    return report, run.results
+
+
+def _write(
+    session: Session, checked: CheckedRows, staged: Staged | None, *, dry_run: bool
+) -> tuple[_Run, int]:
+    """Write the import in a SAVEPOINT (rolled back for a dry run): the staged rows if still
+    right, else matched here. The run that wrote, and the import's id."""
     actor: Actor = session.info.get("actor", SYSTEM)
-    upload, run = checked.upload, checked.run
-    run.session = session
+    upload = checked.upload
     savepoint = session.begin_nested()
     try:
         record_ = GrantImport(
@@ -279,15 +359,14 @@ def import_grants(
         )
         session.add(record_)
         session.flush()
-        run.import_id = record_.id
-        plan_for_actual_values(session)  # chunk after chunk of = ANY(:array) into growing tables
-        SEEN.create(session.connection(), checkfirst=True)
-        try:
-            for rows in checked.chunks():
-                _resolve_companies(run, rows)
-                _apply(run, [row for row in rows if row.company_id is not None])
-        finally:
-            SEEN.drop(session.connection(), checkfirst=True)
+        if staged is not None and staged.stage.unchanged_since(session):
+            run = staged.run
+            staged.stage.apply(session, record_.id)
+        else:  # no staging, or another import or company changed the grants meanwhile
+            run = checked.run
+            run.session, run.import_id = session, record_.id
+            plan_for_actual_values(session)  # chunk after chunk of = ANY(:array)
+            _match(run, checked)
         _finish(session, record_, run)
     except IntegrityError:
         savepoint.rollback()
@@ -298,24 +377,23 @@ def import_grants(
     except BaseException:
         savepoint.rollback()
         raise
-    finally:
-        checked.spool.close()
     if dry_run:
         savepoint.rollback()
     else:
         savepoint.commit()
-    report = GrantImportReport(
-        import_id=None if dry_run else record_.id,
-        dry_run=dry_run,
-        filename=upload.filename,
-        columns=upload.table.fields,
-        ignored_columns=upload.table.unknown_headers,
-        counts=counts_of(run.counts),
-        rows_listed=RowsListed.all if run.keep_rows else RowsListed.problems,
-        rows=[],
-    )
-    run.results.sort(key=attrgetter("row"))  # a chunk reports its rejections first
-    return report, run.results
+    return run, record_.id
+
+
+def _match(run: _Run, checked: CheckedRows) -> None:
+    """Match the checked rows chunk by chunk and write (or stage) each chunk's outcome."""
+    connection = run.session.connection()
+    SEEN.create(connection, checkfirst=True)
+    try:
+        for rows in checked.chunks():
+            _resolve_companies(run, rows)
+            _apply(run, [row for row in rows if row.company_id is not None])
+    finally:
+        SEEN.drop(connection, checkfirst=True)
 
 
 def counts_of(counts: Counter[RowOutcome]) -> ImportCounts:
@@ -497,7 +575,9 @@ def _resolve_companies(run: _Run, rows: list[_Row]) -> None:
     for row in rows:
         if row.cvr not in known and row.company_name and row.cvr not in new:
             new[row.cvr] = row.company_name
-    if new:
+    if new and run.stage is not None:
+        known.update(run.stage.add_companies(new))
+    elif new:
         now = utcnow()
         created = run.session.execute(
             insert(Company).returning(Company.cvr, Company.id),
@@ -522,15 +602,15 @@ _STORED = (Grant.id, Grant.reference, Grant.company_id, Grant.programme_id, Gran
 
 def _apply(run: _Run, rows: list[_Row]) -> None:
     """Match the rows with stored grants and write the chunk's inserts and updates."""
-    by_reference = _stored_by_reference(run.session, rows)
+    by_reference = _stored_by_reference(run, rows)
     unmatched = [r for r in rows if r.reference is None or r.reference not in by_reference]
     # A row without reference may be any stored grant of its company, programme and date; one
     # with a reference the hub did not give before only one stored without reference.
-    any_grant = _stored_by_natural(run.session, [r for r in unmatched if r.reference is None])
+    any_grant = _stored_by_natural(run, [r for r in unmatched if r.reference is None])
     with_reference = [r for r in unmatched if r.reference is not None]
     unreferenced = (
-        _stored_by_natural(run.session, with_reference, unreferenced=True)
-        if with_reference and _any_unreferenced(run.session)
+        _stored_by_natural(run, with_reference, unreferenced=True)
+        if with_reference and _any_unreferenced(run)
         else {}
     )
     claimed: dict[int, int] = {}  # stored grants a row of this chunk matched → that row
@@ -542,6 +622,7 @@ def _apply(run: _Run, rows: list[_Row]) -> None:
     now = utcnow()
     inserts: list[dict[str, Any]] = []
     updates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+    changed: list[dict[str, Any]] = []  # staging: the changed grants with all their values
     for row in rows:
         stored = by_reference.get(row.reference) if row.reference else None
         if stored is None:
@@ -578,39 +659,57 @@ def _apply(run: _Run, rows: list[_Row]) -> None:
             continue
         changes.update(id=stored.id, import_id=run.import_id, import_row=row.number, updated_at=now)
         updates[frozenset(changes)].append(changes)
+        if run.stage is not None:
+            changed.append({**stored._mapping, **changes})
         run.add(_result(row, RowOutcome.updated, (None, _describe(changes))))
-    if inserts:
-        run.session.execute(insert(Grant.__table__), inserts)  # Core: no ORM bookkeeping
-    for batch in updates.values():
-        run.session.execute(update(Grant), batch)
+    if run.stage is not None:
+        run.stage.add_grants(inserts, changed)
+    else:
+        if inserts:
+            run.session.execute(insert(Grant.__table__), inserts)  # Core: no ORM bookkeeping
+        for batch in updates.values():
+            run.session.execute(update(Grant), batch)
     _remember_unchanged(run, unchanged)
 
 
-def _stored_by_reference(session: Session, rows: list[_Row]) -> dict[str, Any]:
+def _stored(run: _Run, condition: Any) -> Any:
+    """The stored grants meeting `condition(columns)`, by id; when staging, as the earlier
+    chunks' staged rows leave them."""
+    if run.stage is None:
+        query = select(*_STORED).where(condition(Grant.__table__.c)).order_by(Grant.id)
+        return run.session.execute(query)
+    found = run.stage.stored(condition, _STORED)
+    return run.session.execute(select(found).order_by(found.c.id))
+
+
+def _stored_by_reference(run: _Run, rows: list[_Row]) -> dict[str, Any]:
     references = {row.reference for row in rows if row.reference}
     if not references:
         return {}
-    found = session.execute(select(*_STORED).where(one_of(session, Grant.reference, references)))
+    found = _stored(run, lambda c: one_of(run.session, c.reference, references))
     return {stored.reference: stored for stored in found}
 
 
-def _any_unreferenced(session: Session) -> bool:
+def _any_unreferenced(run: _Run) -> bool:
     """Whether any stored grant lacks the hub's reference (usually none: the hub gives them)."""
-    return bool(session.scalar(select(exists().where(Grant.reference.is_(None)))))
+    if run.stage is not None:
+        return run.stage.any_unreferenced(run.session)
+    return bool(run.session.scalar(select(exists().where(Grant.reference.is_(None)))))
 
 
 def _stored_by_natural(
-    session: Session, rows: list[_Row], *, unreferenced: bool = False
+    run: _Run, rows: list[_Row], *, unreferenced: bool = False
 ) -> dict[tuple, list[Any]]:
     keys = {(row.company_id, row.programme_id, row.granted_on) for row in rows}
     if not keys:
         return {}
-    natural = tuple_(Grant.company_id, Grant.programme_id, Grant.granted_on)
-    query = select(*_STORED).where(natural.in_(keys)).order_by(Grant.id)
-    if unreferenced:
-        query = query.where(Grant.reference.is_(None))
+
+    def condition(c: Any) -> Any:
+        natural = tuple_(c.company_id, c.programme_id, c.granted_on).in_(keys)
+        return natural & c.reference.is_(None) if unreferenced else natural
+
     found: dict[tuple, list[Any]] = defaultdict(list)
-    for stored in session.execute(query):
+    for stored in _stored(run, condition):
         found[(stored.company_id, stored.programme_id, stored.granted_on)].append(stored)
     return found
 

@@ -143,17 +143,21 @@ def import_grants(
     upload = importer.read_grants_table(
         file.file, filename=file.filename, content_type=file.content_type, mapping=columns
     )
-    # Read and checked before the write lock is taken; only matching and writing hold it.
+    # Read, checked and (on SQLite) matched before the write lock is taken, which is then
+    # held only to apply what was matched; a dry run takes it not at all (`importer`).
     with reading_beside(session) as reading:
         if remembered and (stored := _answered(reading, idempotency_key, sent)):
             return idempotency.replayed(stored)
         checked = importer.check_rows(
             reading, upload, keep_rows=rows is RowsListed.all, today=today()
         )
-    if remembered and (stored := _answered(session, idempotency_key, sent)):  # sent meanwhile
-        checked.spool.close()
-        return idempotency.replayed(stored)
-    report, results = importer.import_grants(session, checked, dry_run=dry_run)
+        staged = importer.stage_rows(reading, checked)
+        if remembered and (stored := _answered(session, idempotency_key, sent)):  # meanwhile
+            checked.spool.close()
+            if staged is not None:
+                staged.stage.drop()
+            return idempotency.replayed(stored)
+        report, results = importer.import_grants(session, checked, dry_run=dry_run, staged=staged)
     body = report.render(row.as_dict(report.columns) for row in results)
     if remembered and idempotency_key is not None:
         idempotency.remember(session, IMPORT, idempotency_key, 200, body.decode(), sent)
