@@ -30,17 +30,11 @@ import argparse
 import asyncio
 import multiprocessing
 import os
-import re
 import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
@@ -48,7 +42,8 @@ from pathlib import Path
 
 import httpx
 
-ERHVERV = Path(sys.executable).with_name("erhverv")
+from bench.serving import service
+
 MAX_P95_RATIO = 3.0
 WARM_UP_S = 1.0
 
@@ -75,53 +70,6 @@ class Phase:
     @property
     def server_errors(self) -> int:
         return sum(n for status, n in self.statuses.items() if status >= 500)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def service(folder: Path) -> Iterator[tuple[str, str]]:
-    """`erhverv serve` on a fresh database; its URL and a valid token."""
-    env = {**os.environ, "ERHVERV_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}"}
-    env["ERHVERV_FRONTEND_DIR"] = str(folder / "no-frontend")
-    port = free_port()
-    log = (folder / "serve.log").open("w")
-    process = subprocess.Popen(
-        [str(ERHVERV), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the service did not start; see {folder / 'serve.log'}")
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        created = subprocess.run(
-            [str(ERHVERV), "create-token", "--name", "Bench", "--scopes", "read,cases:write"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        match = re.search(r"token \(shown once\): (\S+)", created.stdout)
-        if match is None:
-            raise SystemExit(f"create-token printed no token: {created.stdout}")
-        yield url, match.group(1)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def attack(url: str, attackers: int, stop: Event, results: "Queue[dict[int, int]]") -> None:
@@ -174,7 +122,12 @@ def valid_client(client: httpx.Client, name: str, seconds: float, first_case: in
 def run(seconds: float, attackers: int) -> tuple[str, bool]:
     with (
         tempfile.TemporaryDirectory(prefix="erhverv_abuse_") as folder,
-        service(Path(folder)) as (url, token),
+        service(
+            Path(folder),
+            Path(folder) / "no-frontend",
+            ["create-token", "--name", "Bench", "--scopes", "read,cases:write"],
+            "token",
+        ) as (url, token),
         httpx.Client(
             base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60
         ) as client,

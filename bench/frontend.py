@@ -27,25 +27,18 @@ Run it from the project root:
 import argparse
 import gzip
 import os
-import re
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from bench.serving import service
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "frontend" / "dist"
 CHROMIUM = "/usr/bin/chromium"
-ERHVERV = Path(sys.executable).with_name("erhverv")
 EMAIL = "bench@erhverv.lejre.dk"
 INITIATIVES = 22
 MAX_JS_BYTES = 150 * 1000
@@ -69,53 +62,6 @@ class Script:
     url: str
     raw: int
     gzipped: int
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def service(folder: Path) -> Iterator[tuple[str, str]]:
-    """`erhverv serve` on a fresh database; its URL and a user's password."""
-    env = {**os.environ, "ERHVERV_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}"}
-    env["ERHVERV_FRONTEND_DIR"] = str(DIST)
-    port = free_port()
-    log = (folder / "serve.log").open("w")
-    process = subprocess.Popen(
-        [str(ERHVERV), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the service did not start; see {folder / 'serve.log'}")
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        created = subprocess.run(
-            [str(ERHVERV), "create-user", "--email", EMAIL, "--name", "Bench", "--role", "viewer"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        match = re.search(r"password \(shown once\): (\S+)", created.stdout)
-        if match is None:
-            raise SystemExit(f"create-user printed no password: {created.stdout}")
-        yield url, match.group(1)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def logged_in(browser: Browser, url: str, password: str) -> BrowserContext:
@@ -215,7 +161,12 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("frontend/dist is missing: run `make build` first")
     with (
         tempfile.TemporaryDirectory(prefix="erhverv_frontend_") as folder,
-        service(Path(folder)) as (url, password),
+        service(
+            Path(folder),
+            DIST,
+            ["create-user", "--email", EMAIL, "--name", "Bench", "--role", "viewer"],
+            "password",
+        ) as (url, password),
         sync_playwright() as playwright,
     ):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
