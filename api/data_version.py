@@ -34,8 +34,15 @@ class DataVersion(Base):
     version: Mapped[int] = mapped_column(BigInteger)
 
 
+_CURRENT = select(DataVersion.version).where(DataVersion.id == 1)
+# The version as a column of another statement (the caller's lookup, api.auth.service): read
+# with it in one round trip.
+VERSION_COLUMN = _CURRENT.scalar_subquery().label("data_version")
+
+
 def current_version(session: Session) -> int:
-    return session.scalar(select(DataVersion.version).where(DataVersion.id == 1)) or 0
+    # Read on every miss of the cache: a Core statement built once, on the connection.
+    return session.connection().execute(_CURRENT).scalar() or 0
 
 
 def mark_changed(session: Session) -> None:

@@ -1,12 +1,13 @@
 """Engine, session and the declarative base shared by every domain."""
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import psycopg
+from anyio import CancelScope, CapacityLimiter, to_thread
 from fastapi import Depends, Request
 from sqlalchemy import (
     ColumnElement,
@@ -28,7 +29,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 # Every constraint gets a stable name, so migrations can address it on SQLite and PostgreSQL.
@@ -85,7 +86,7 @@ def touch(row: Timestamped) -> None:
     row.updated_at = utcnow()
 
 
-def _prepare_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+def _prepare_sqlite(engine: Engine, busy_timeout_ms: int, *, autocommit: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # pysqlite's own transaction handling breaks SAVEPOINTs; let SQLAlchemy emit BEGIN.
@@ -96,6 +97,9 @@ def _prepare_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
+    if autocommit:  # no BEGIN: each statement is a transaction of its own
+        return
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         immediate = conn.get_execution_options().get(_TAKE_WRITE_LOCK)
@@ -103,6 +107,7 @@ def _prepare_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 _TAKE_WRITE_LOCK = "erhverv_take_write_lock"
+_T = TypeVar("_T")
 
 
 def begin_for_writing(session: Session) -> None:
@@ -114,15 +119,22 @@ def begin_for_writing(session: Session) -> None:
     session.connection(execution_options={_TAKE_WRITE_LOCK: True})
 
 
-def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 5000) -> Engine:
-    """The engine for `url`; on SQLite a writer waits up to `busy_timeout_ms` for another."""
+def make_engine(
+    url: str, *, echo: bool = False, busy_timeout_ms: int = 5000, loop_reads: bool = False
+) -> Engine:
+    """The engine for `url`; on SQLite a writer waits up to `busy_timeout_ms` for another.
+    With `loop_reads`, the engine of `read_on_loop`: one connection, each statement a
+    transaction of its own, and no ping before each use (it retries once instead)."""
+    pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 0} if loop_reads else {}
     if url.startswith("sqlite"):
         database = url.split("///", 1)[1] if "///" in url else ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo)
-        _prepare_sqlite(engine, busy_timeout_ms)
+        engine = create_engine(url, echo=echo, **pool)
+        _prepare_sqlite(engine, busy_timeout_ms, autocommit=loop_reads)
         return engine
+    if loop_reads:
+        return create_engine(url, echo=echo, isolation_level="AUTOCOMMIT", **pool)
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
@@ -130,19 +142,65 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def read_on_loop(app_state: Any, read: Callable[[Connection], _T]) -> _T:
+    """`read` on the event loop itself, without a trip to the thread pool: for the read asked
+    on every request, the caller's token or login with the data version (api.auth.deps).
+    Such a trip, with the threads' contention for the GIL, costs more than the read: a read
+    then served from memory (api.read_cache) takes half the time without it.
+
+    It goes over one connection of the process's own, used by nothing else, each statement a
+    transaction of its own: the loop never waits for the pool, which the threads may have
+    emptied, and never for a writer (on SQLite a read in WAL mode does not, on PostgreSQL a
+    plain SELECT does not). A connection found gone (a restarted server) is replaced and
+    `read` run once more. Reads only. In the tests, whose sessions share one connection in one
+    transaction, it is that connection."""
+    factory: sessionmaker[Session] = app_state.session_factory
+    bind = factory.kw.get("bind")
+    if not isinstance(bind, Engine):
+        with factory() as session:
+            return read(session.connection())
+    own = getattr(app_state, "loop_reads", None)
+    if own is None or own[0] is not bind:
+        url = bind.url.render_as_string(hide_password=False)
+        timeout = app_state.settings.sqlite_busy_timeout_ms
+        own = app_state.loop_reads = (
+            bind,
+            make_engine(url, busy_timeout_ms=timeout, loop_reads=True),
+        )
+    engine: Engine = own[1]
+    try:
+        with engine.connect() as connection:
+            return read(connection)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    with engine.connect() as connection:
+        return read(connection)
+
+
+def dispose_loop_reads(app_state: Any) -> None:
+    own = getattr(app_state, "loop_reads", None)
+    if own is not None:
+        own[1].dispose()
+        app_state.loop_reads = None
+
+
 # Methods that only read: their transaction is a plain BEGIN, which on SQLite takes no write
 # lock, so readers run side by side and beside a writer (WAL).
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One request, one transaction: commit at the end or roll back on any error.
 
     The transaction begins at the session's first statement, not here: by then the caller is
     known and allowed (api.auth.deps finds it on a read-only session of its own), so a request
     refused 401 or 403 never takes SQLite's write lock. A request that may write begins as a
     writing transaction (`begin_for_writing`); a GET, HEAD or OPTIONS reads only, unless its
-    route takes `WritingSessionDep` (an audited export)."""
+    route takes `WritingSessionDep` (an audited export).
+
+    Async, so that making the session (no I/O) costs no trip to the thread pool, and ending it
+    costs one only when it began a transaction: a read served from memory uses none."""
     factory: sessionmaker[Session] = request.app.state.session_factory
     bind = factory.kw.get("bind")
     # A Connection (the tests') is in its transaction already; an Engine lends connections
@@ -150,13 +208,31 @@ def get_session(request: Request) -> Iterator[Session]:
     writes = request.method not in READ_ONLY_METHODS
     if writes and isinstance(bind, Engine):
         bind = bind.execution_options(**{_TAKE_WRITE_LOCK: True})
-    with factory(bind=bind) as session:
-        try:
-            yield session
+    session = factory(bind=bind)
+    try:
+        yield session
+    except BaseException:
+        await _in_thread(_end, session, False)
+        raise
+    if session.in_transaction() or session.new or session.dirty or session.deleted:
+        await _in_thread(_end, session, True)
+    else:
+        session.close()
+
+
+def _end(session: Session, commit: bool) -> None:
+    with session:
+        if commit:
             session.commit()
-        except BaseException:
+        else:
             session.rollback()
-            raise
+
+
+async def _in_thread(work: Callable[..., None], *args: object) -> None:
+    # As FastAPI ends a sync dependency: not cancelled half-way, and not waiting for a thread
+    # of the pool (whose requests may wait for the connection this gives back).
+    with CancelScope(shield=True):
+        await to_thread.run_sync(work, *args, limiter=CapacityLimiter(1))
 
 
 # scope="function": commit before the response is sent, so a failed commit is never a 2xx.

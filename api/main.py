@@ -17,7 +17,7 @@ from api.body_limit import BodyLimitMiddleware
 from api.bootstrap import prepare_database
 from api.cases.router import router as cases_router
 from api.config import Settings, get_settings
-from api.db import make_engine, make_session_factory
+from api.db import dispose_loop_reads, make_engine, make_session_factory
 from api.docs import add_docs
 from api.errors import document_problems, install_error_handlers, problem
 from api.events.calendar_router import router as calendar_router
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             prepare_database(app.state.engine, settings)
         yield
         app.state.engine.dispose()
+        dispose_loop_reads(app.state)
 
     app = FastAPI(
         title="Erhverv Lejre – handlingsplan",

@@ -2,17 +2,24 @@
 version and served from memory: never a figure older than the last committed write, in this
 process or another, and 304 for a client that has the current answer."""
 
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from api.auth.permissions import Scope
 from api.config import Settings
+from api.data_version import DataVersion
+from api.db import make_engine
 from api.main import create_app
+from api.read_cache import ReadCache, Rendered
 from tests.live_server import LiveServer, live_server
 
 PROGRESS = "/api/v1/plans/2026/progress"
@@ -128,3 +135,50 @@ def test_the_committee_report_is_rendered_once_per_version_and_format(client: Te
     measure(client, goal_id(client, "plan-deltagere"), 4321)
     changed = client.get(report, params=AT, headers=unchanged)
     assert changed.status_code == 200 and "4.321" in changed.text
+
+
+CACHED_READS = ("/progress", "", "/calendar", "/report")
+
+
+def test_a_year_without_a_plan_is_404_from_memory_too(client: TestClient) -> None:
+    """The cached reads look the plan up only when they compute: an answer kept for a plan
+    since deleted is never served, as the deletion moved the data version."""
+    for read in CACHED_READS:
+        assert client.get(f"/api/v1/plans/2027{read}", params=AT).status_code == 404, read
+    created = client.post("/api/v1/plans", json={"year": 2027, "title": "Plan 2027"})
+    assert created.status_code == 201, created.text
+    for read in CACHED_READS:
+        assert client.get(f"/api/v1/plans/2027{read}", params=AT).status_code == 200, read
+        assert client.get(f"/api/v1/plans/2027{read}", params=AT).status_code == 200, read
+    assert client.delete("/api/v1/plans/2027").status_code == 204
+    for read in CACHED_READS:
+        assert client.get(f"/api/v1/plans/2027{read}", params=AT).status_code == 404, read
+
+
+def test_requests_that_miss_at_once_wait_for_one_computation(tmp_path: Path) -> None:
+    """32 requests that find nothing kept for a key compute it once; the others wait for it."""
+    cache = ReadCache()
+    computed: list[int] = []
+    started = threading.Barrier(32)
+
+    def render() -> Rendered:
+        computed.append(1)
+        time.sleep(0.05)  # long enough for every other thread to arrive and wait
+        return Rendered(b"{}")
+
+    def ask(_: int) -> tuple[int, Rendered]:
+        started.wait()
+        with Session(engine) as session:
+            return cache.render(session, ("progress", 2026), render)
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'version.db'}")
+    DataVersion.__table__.create(engine)
+    with Session(engine) as setup:
+        setup.add(DataVersion(id=1, version=7))
+        setup.commit()
+    with ThreadPoolExecutor(32) as pool:
+        answers = list(pool.map(ask, range(32)))
+    assert len(computed) == 1
+    assert {version for version, _ in answers} == {7}
+    assert {rendered.body for _, rendered in answers} == {b"{}"}
+    engine.dispose()

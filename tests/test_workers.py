@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from api.auth.permissions import Role
@@ -31,7 +32,7 @@ ROUNDS = 24  # requests per check: both processes answer some, whichever the ker
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database() -> Iterator[str]:
     for database_url in fresh_postgres_database():
         engine = make_engine(database_url)
         upgrade(engine)
@@ -42,10 +43,15 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             )
             session.commit()
         engine.dispose()
-        folder = tmp_path_factory.mktemp("workers")
-        env = {"ERHVERV_LOGIN_SLOWDOWN_SECONDS": "0"}
-        with served(folder, database_url, workers=2, env=env) as base:
-            yield base
+        yield database_url
+
+
+@pytest.fixture(scope="module")
+def url(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("workers")
+    env = {"ERHVERV_LOGIN_SLOWDOWN_SECONDS": "0"}
+    with served(folder, database, workers=2, env=env) as base:
+        yield base
 
 
 @contextmanager
@@ -123,3 +129,24 @@ def test_no_worker_serves_a_figure_or_an_etag_older_than_the_last_write(url: str
                 for _ in range(ROUNDS)
             }
             assert replays == {304}
+
+
+def test_the_workers_outlive_their_database_connections(url: str, database: str) -> None:
+    """Every connection of the service ended, as a restart of PostgreSQL ends them: the next
+    requests are answered on new ones, none with an error (the pool pings its connections
+    before use; the event loop's own connection is replaced when found gone)."""
+    with logged_in(url) as client:
+        assert {client.get(PROGRESS, params=AT).status_code for _ in range(ROUNDS)} == {200}
+        engine = make_engine(database)
+        with engine.connect() as connection:
+            ended = connection.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar()
+        engine.dispose()
+        assert ended and ended >= 2  # at least each worker's own connection
+        answers = [client.get(PROGRESS, params=AT) for _ in range(ROUNDS)]
+        assert {a.status_code for a in answers} == {200}, [a.text for a in answers][:2]
+        assert client.get("/api/v1/plans/2026/goals").status_code == 200

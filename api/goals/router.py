@@ -6,7 +6,17 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from api.auth.deps import CurrentActor, requires
 from api.auth.permissions import Scope
-from api.common import Id, IfMatch, IsoDate, Page, PageDep, check_if_match, paginate, set_etag
+from api.common import (
+    Id,
+    IfMatch,
+    IsoDate,
+    Page,
+    PageDep,
+    PlanYear,
+    check_if_match,
+    paginate,
+    set_etag,
+)
 from api.db import SessionDep
 from api.deps import GoalDep, MeasurementDep, PlanDep, today
 from api.enums import GoalKind
@@ -40,10 +50,10 @@ router = APIRouter(tags=["goals"])
     responses=NOT_MODIFIED,
     dependencies=[requires(Scope.read)],
 )
-def get_progress(
+async def get_progress(
     request: Request,
     session: SessionDep,
-    plan: PlanDep,
+    year: PlanYear,
     evaluation_date: Annotated[
         IsoDate | None, Query(description="The date to evaluate at; defaults to today.")
     ] = None,
@@ -51,12 +61,12 @@ def get_progress(
     """Every goal of the plan with actual, target, baseline, status and why; rolled up.
     Computed once per change of the data; If-None-Match with the ETag answers 304."""
     at = evaluation_date or today()
-    return cached_json(
+    return await cached_json(
         request,
         session,
-        ("progress", plan.year, at),
+        ("progress", year, at),
         PlanProgress,
-        lambda: plan_progress(session, plan.year, at),
+        lambda: plan_progress(session, year, at),
     )
 
 

@@ -7,7 +7,17 @@ from fastapi.responses import PlainTextResponse
 
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.common import Id, IfMatch, Page, PageDep, PlanYear, check_if_match, paginate, set_etag
+from api.common import (
+    Id,
+    IfMatch,
+    Page,
+    PageDep,
+    PlanYear,
+    check_if_match,
+    etag_of,
+    paginate,
+    set_etag,
+)
 from api.db import SessionDep
 from api.deps import InitiativeDep, PlanDep, today
 from api.enums import InitiativeStatus, PlanStatus
@@ -83,19 +93,18 @@ def _plan_detail(session: SessionDep, year: int) -> dict:
 
 
 @router.get("/plans/{year}", response_model=PlanDetail, dependencies=[requires(Scope.read)])
-def get_plan(request: Request, session: SessionDep, plan: PlanDep) -> Response:
+async def get_plan(request: Request, session: SessionDep, year: PlanYear) -> Response:
     """Get a plan with its tracks, their initiatives in the plan's numbering, and its KPIs.
     Its ETag is the plan's version, for If-Match; the tree is computed once per data change."""
-    answer = cached_json(
+    return await cached_json(
         request,
         session,
-        ("plan", plan.year),
+        ("plan", year),
         PlanDetail,
-        lambda: _plan_detail(session, plan.year),
+        lambda: _plan_detail(session, year),
         etag=False,
+        headers_of=lambda detail: {"ETag": etag_of(detail["version"])},
     )
-    set_etag(answer, plan.version)
-    return answer
 
 
 @router.patch("/plans/{year}", response_model=PlanRead, dependencies=[requires(Scope.write)])

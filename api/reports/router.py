@@ -7,10 +7,11 @@ from fastapi.responses import HTMLResponse
 
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.common import IsoDate
+from api.common import IsoDate, PlanYear
 from api.db import SessionDep
-from api.deps import PlanDep, today
-from api.read_cache import NOT_MODIFIED, cached_body
+from api.deps import today
+from api.plans.service import get_plan
+from api.read_cache import NOT_MODIFIED, Rendered, cached_body
 from api.reports.html import report_html
 from api.reports.service import plan_report, report_filename
 from api.reports.xlsx import report_xlsx
@@ -64,9 +65,9 @@ def negotiate(accept: str | None) -> ReportFormat:
     summary="Committee report (HTML or XLSX)",
     dependencies=[requires(Scope.read)],
 )
-def get_report(
+async def get_report(
     session: SessionDep,
-    plan: PlanDep,
+    year: PlanYear,
     request: Request,
     file_format: Annotated[
         ReportFormat | None,
@@ -84,14 +85,14 @@ def get_report(
     and explanation, by track and initiative, and the plan's figures year by year."""
     chosen = file_format or negotiate(request.headers.get("accept"))
     on = evaluation_date or today()
-    name = report_filename(plan.year, on, chosen)
+    name = report_filename(year, on, chosen)
     disposition = "attachment" if chosen == "xlsx" else "inline"
     headers = {"Vary": "Accept", "Content-Disposition": f'{disposition}; filename="{name}"'}
 
-    def render() -> bytes:
-        report = plan_report(session, plan, on)
-        return report_xlsx(report) if chosen == "xlsx" else report_html(report).encode()
+    def render() -> Rendered:
+        report = plan_report(session, get_plan(session, year), on)
+        return Rendered(report_xlsx(report) if chosen == "xlsx" else report_html(report).encode())
 
     media_type = XLSX_CONTENT_TYPE if chosen == "xlsx" else "text/html"
-    key = ("report", plan.id, on, chosen)
-    return cached_body(request, session, key, render, media_type, headers=headers)
+    key = ("report", year, on, chosen)
+    return await cached_body(request, session, key, render, media_type, headers=headers)
