@@ -3,8 +3,19 @@
 import math
 import re
 import types
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, ClassVar, Generic, TypeVar, Union, get_args, get_origin
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Generic,
+    Protocol,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+)
 
 from annotated_types import Ge, Le
 from fastapi import Depends, Header, Query, Response
@@ -358,6 +369,13 @@ def set_etag(response: Response, version: int) -> None:
     response.headers["ETag"] = etag_of(version)
 
 
+def created(response: Response, location: str, version: int | None = None) -> None:
+    """A 201's headers: where the new resource is and, when it can be changed, its ETag."""
+    response.headers["Location"] = location
+    if version is not None:
+        set_etag(response, version)
+
+
 IfMatch = Annotated[
     str | None,
     Header(
@@ -370,6 +388,21 @@ OptionalIfMatch = Annotated[
     str | None,
     Header(description="The ETag of the version being changed; given, an older one is a 412."),
 ]
+
+
+class Versioned(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+def change_if_match(
+    response: Response, if_match: str | None, resource: Versioned, change: Callable[[], object]
+) -> None:
+    """Apply `change` to `resource` only when the client saw its current version (If-Match:
+    428 without, 412 with an older one), and answer with the new version's ETag."""
+    check_if_match(if_match, resource.version)
+    change()
+    set_etag(response, resource.version)
 
 
 def check_if_match(if_match: str | None, version: int) -> None:

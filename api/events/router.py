@@ -14,7 +14,9 @@ from api.common import (
     Page,
     PageDep,
     QueryText,
+    change_if_match,
     check_if_match,
+    created,
     paginate,
     set_etag,
 )
@@ -33,6 +35,7 @@ from api.events.schemas import (
     EventCreate,
     EventRead,
     EventUpdate,
+    Participation,
     PersonCreate,
     PersonRead,
     PersonUpdate,
@@ -63,8 +66,7 @@ def list_companies(
 def create_company(session: SessionDep, data: CompanyCreate, response: Response) -> object:
     """Add a company by its CVR number (validated; a CVR is registered once)."""
     company = contacts.create_company(session, data)
-    response.headers["Location"] = f"/api/v1/companies/{company.id}"
-    set_etag(response, company.version)
+    created(response, f"/api/v1/companies/{company.id}", company.version)
     return company
 
 
@@ -90,9 +92,9 @@ def update_company(
 ) -> object:
     """Change a company's details (If-Match required; the CVR number stays)."""
     company = contacts.get_company(session, company_id)
-    check_if_match(if_match, company.version)
-    contacts.update_company(session, company, data)
-    set_etag(response, company.version)
+    change_if_match(
+        response, if_match, company, lambda: contacts.update_company(session, company, data)
+    )
     return company
 
 
@@ -117,9 +119,33 @@ def list_people(
 def create_person(session: SessionDep, data: PersonCreate, response: Response) -> object:
     """Add a person."""
     person = contacts.create_person(session, data)
-    response.headers["Location"] = f"/api/v1/people/{person.id}"
-    set_etag(response, person.version)
+    created(response, f"/api/v1/people/{person.id}", person.version)
     return person
+
+
+@router.get(
+    "/people/{person_id}/registrations",
+    response_model=Page[Participation],
+    dependencies=[requires(Scope.personal_read)],
+)
+def list_person_registrations(session: SessionDep, person_id: Id, page: PageDep) -> dict:
+    """The person's registrations, each with its event, newest event first (personal data)."""
+    contacts.get_person(session, person_id)  # 404 for no such person
+    body = paginate(session, svc.participation_query(person_id=person_id), page)
+    return body | {"items": svc.participation_items(session, body["items"])}
+
+
+@router.get(
+    "/companies/{company_id}/registrations",
+    response_model=Page[Participation],
+    dependencies=[requires(Scope.personal_read)],
+)
+def list_company_registrations(session: SessionDep, company_id: Id, page: PageDep) -> dict:
+    """The registrations of the company's people, each with its event, newest event first
+    (personal data)."""
+    contacts.get_company(session, company_id)  # 404 for no such company
+    body = paginate(session, svc.participation_query(company_id=company_id), page)
+    return body | {"items": svc.participation_items(session, body["items"])}
 
 
 @router.get(
@@ -146,9 +172,9 @@ def update_person(
 ) -> object:
     """Change a person's details (If-Match required)."""
     person = contacts.get_person(session, person_id)
-    check_if_match(if_match, person.version)
-    contacts.update_person(session, person, data)
-    set_etag(response, person.version)
+    change_if_match(
+        response, if_match, person, lambda: contacts.update_person(session, person, data)
+    )
     return person
 
 
@@ -162,6 +188,9 @@ def list_events(
     initiative_id: Id | None = None,
     starts_from: Annotated[IsoDateTime | None, Query(description="Starting at or after.")] = None,
     starts_before: Annotated[IsoDateTime | None, Query(description="Starting before.")] = None,
+    visited_company_id: Annotated[
+        Id | None, Query(description="Events that were visits to this company.")
+    ] = None,
 ) -> dict:
     """List events by start time, with their registration counts (no personal data)."""
     query = svc.list_events_query(
@@ -171,6 +200,7 @@ def list_events(
         initiative_id=initiative_id,
         starts_from=starts_from,
         starts_before=starts_before,
+        visited_company_id=visited_company_id,
     )
     body = paginate(session, query, page, Event.updated_at)
     counts = svc.registration_counts(session, [e.id for e in body["items"]])
@@ -187,8 +217,7 @@ def list_events(
 def create_event(session: SessionDep, data: EventCreate, response: Response) -> dict:
     """Create an event."""
     event = svc.create_event(session, data)
-    response.headers["Location"] = f"/api/v1/events/{event.id}"
-    set_etag(response, event.version)
+    created(response, f"/api/v1/events/{event.id}", event.version)
     return svc.event_read(event, svc.registration_counts(session, [event.id])[event.id])
 
 
@@ -210,9 +239,7 @@ def update_event(
 ) -> dict:
     """Change an event (If-Match required); more capacity moves the waiting list up."""
     event = svc.get_event(session, event_id)
-    check_if_match(if_match, event.version)
-    svc.update_event(session, event, data)
-    set_etag(response, event.version)
+    change_if_match(response, if_match, event, lambda: svc.update_event(session, event, data))
     return svc.event_read(event, svc.registration_counts(session, [event.id])[event.id])
 
 
@@ -262,10 +289,10 @@ def register(
 ) -> RegistrationDetail:
     """Register a person; the same person again returns the existing registration (200)."""
     event = svc.get_event(session, event_id)
-    registration, created = registrations.register(session, event, data)
-    if not created:
+    registration, is_new = registrations.register(session, event, data)
+    if not is_new:
         response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/api/v1/events/{event.id}/registrations/{registration.id}"
+    created(response, f"/api/v1/events/{event.id}/registrations/{registration.id}")
     places = registrations.waitlist_positions(session, event)
     return RegistrationDetail.model_validate(registration).model_copy(
         update={"waitlist_position": places.get(registration.id)}

@@ -343,6 +343,13 @@ class RegistrationDetail(RegistrationRead):
     person: PersonRead
 
 
+class Participation(Schema):
+    """A registration with its event: a row of a person's or a company's participation."""
+
+    event: EventRead
+    registration: RegistrationDetail
+
+
 class RegistrationUpdate(RequestBody):
     """The status, the participant type, or both."""
 

@@ -6,7 +6,17 @@ from fastapi import APIRouter, Query, Response, status
 
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.common import Id, IfMatch, Page, PageDep, QueryText, check_if_match, paginate, set_etag
+from api.common import (
+    Id,
+    IfMatch,
+    Page,
+    PageDep,
+    QueryText,
+    change_if_match,
+    created,
+    paginate,
+    set_etag,
+)
 from api.db import SessionDep
 from api.events import series as svc
 from api.events.models import EventSeries
@@ -54,8 +64,7 @@ def list_series(
 def create_series(session: SessionDep, data: EventSeriesCreate, response: Response) -> dict:
     """Add a series; its key is made from the name unless given (409 for a name in use)."""
     series = svc.create_series(session, data)
-    response.headers["Location"] = f"/api/v1/event-series/{series.id}"
-    set_etag(response, series.version)
+    created(response, f"/api/v1/event-series/{series.id}", series.version)
     return _read(series, 0)
 
 
@@ -85,9 +94,7 @@ def update_series(
 ) -> dict:
     """Rename or describe a series (If-Match required); its key and its figures stay."""
     series = svc.get_series(session, series_id)
-    check_if_match(if_match, series.version)
-    svc.update_series(session, series, data)
-    set_etag(response, series.version)
+    change_if_match(response, if_match, series, lambda: svc.update_series(session, series, data))
     return _one(session, series)
 
 

@@ -21,9 +21,15 @@ from api.errors import (
     validation_errors,
 )
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
-from api.events.models import Company, Event, EventSeries, EventSession, Registration
-from api.events.registrations import promote_waitlist
-from api.events.schemas import EventCreate, EventFields, EventUpdate, check_event
+from api.events.models import Company, Event, EventSeries, EventSession, Person, Registration
+from api.events.registrations import promote_waitlist, waitlist_positions
+from api.events.schemas import (
+    EventCreate,
+    EventFields,
+    EventUpdate,
+    RegistrationDetail,
+    check_event,
+)
 from api.plans.models import Initiative, Organization
 
 # ------------------------------------------------------------------------------- events
@@ -37,9 +43,15 @@ def list_events_query(
     initiative_id: int | None = None,
     starts_from: datetime | None = None,
     starts_before: datetime | None = None,
+    visited_company_id: int | None = None,
 ) -> Select[tuple[Event]]:
     query = select(Event).options(*_event_options()).order_by(Event.starts_at, Event.id)
-    conditions = {Event.kind: kind, Event.status: status, Event.series_id: series_id}
+    conditions = {
+        Event.kind: kind,
+        Event.status: status,
+        Event.series_id: series_id,
+        Event.visited_company_id: visited_company_id,
+    }
     for column, value in conditions.items():
         if value is not None:
             query = query.where(column == value)
@@ -197,6 +209,48 @@ def registration_counts(session: Session, event_ids: Sequence[int]) -> dict[int,
 def participants(event: Event, counts: Counter[str]) -> int:
     """Who came, counted once: the door count includes registered attendees, so the larger."""
     return max(counts["attended"], event.headcount or 0)
+
+
+def participation_query(
+    *, person_id: int | None = None, company_id: int | None = None
+) -> Select[tuple[Registration]]:
+    """The registrations of a person, or of a company's people, with their events: newest
+    event first, so that a person's or a company's page is one list, not one per event."""
+    query = (
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .options(
+            selectinload(Registration.person),
+            selectinload(Registration.event).options(*_event_options()),
+        )
+        .order_by(Event.starts_at.desc(), Event.id.desc(), Registration.id)
+    )
+    if person_id is not None:
+        query = query.where(Registration.person_id == person_id)
+    if company_id is not None:
+        query = query.join(Person, Person.id == Registration.person_id).where(
+            Person.company_id == company_id
+        )
+    return query
+
+
+def participation_items(session: Session, rows: Sequence[Registration]) -> list[dict[str, Any]]:
+    """Each registration with its event (counts included) and its place on a waiting list."""
+    event_ids = list(dict.fromkeys(r.event_id for r in rows))
+    counts = registration_counts(session, event_ids)
+    waiting = {r.event_id: r.event for r in rows if r.status is RegistrationStatus.waitlisted}
+    places: dict[int, int] = {}
+    for event in waiting.values():  # a place on a list is the event's to say
+        places |= waitlist_positions(session, event)
+    return [
+        {
+            "event": event_read(r.event, counts[r.event_id]),
+            "registration": RegistrationDetail.model_validate(r).model_copy(
+                update={"waitlist_position": places.get(r.id)}
+            ),
+        }
+        for r in rows
+    ]
 
 
 def event_read(event: Event, counts: Counter[str]) -> dict[str, Any]:

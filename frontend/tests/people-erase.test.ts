@@ -27,7 +27,7 @@ const server = (() => {
     counts: { registered: 0, waitlisted: 0, attended: 1, no_show: 0, cancelled: 0, participants: 1 },
     updated_at: '2026-05-28T15:00:00Z',
   })
-  const state = { requests: [] as { method: string; path: string }[], person: { ...person }, fresh: () => ({ ...person }) }
+  const state = { requests: [] as { method: string; path: string }[], person: { ...person }, fresh: () => ({ ...person }), events: 1 }
   globalThis.fetch = (async (input: Request) => {
     const path = new URL(input.url).pathname
     state.requests.push({ method: input.method, path })
@@ -35,10 +35,13 @@ const server = (() => {
     if (input.method === 'GET' && path === '/api/v1/companies/15') {
       return json({ id: 15, cvr: '29189927', name: 'Firma ApS', address: null, postal_code: null, city: null, industry_code: null, founded_on: null, updated_at: '2026-01-01T00:00:00Z' })
     }
-    if (input.method === 'GET' && path === '/api/v1/events') return json({ items: [event], total: 1, limit: 500, offset: 0 })
-    if (input.method === 'GET' && path === '/api/v1/events/5/registrations') {
-      const registration = { id: 99, event_id: 5, person_id: 40, status: 'attended', participant_type: 'company_representative', registered_at: '2026-05-01T08:00:00Z', checked_in_at: '2026-05-28T11:05:00Z', waitlist_position: null, person: state.person }
-      return json({ items: [registration], total: 1, limit: 500, offset: 0 })
+    if (input.method === 'GET' && path === '/api/v1/people/40/registrations') {
+      // One row per event the person registered for: the first is the one the tests name.
+      const items = Array.from({ length: state.events }, (_, n) => ({
+        event: n === 0 ? event : { ...event, id: 100 + n, title: `Arrangement ${n}` },
+        registration: { id: 99 + n, event_id: n === 0 ? 5 : 100 + n, person_id: 40, status: 'attended', participant_type: 'company_representative', registered_at: '2026-05-01T08:00:00Z', checked_in_at: '2026-05-28T11:05:00Z', waitlist_position: null, person: state.person },
+      }))
+      return json({ items, total: items.length, limit: 500, offset: 0 })
     }
     if (input.method === 'POST' && path === '/api/v1/people/40/erase') {
       state.person = { ...state.person, name: null, email: null, phone: null, anonymised_at: '2026-11-26T13:30:00Z' } as never
@@ -82,6 +85,7 @@ const erasures = () => server.requests.filter((r) => r.method === 'POST' && r.pa
 afterEach(() => {
   server.requests.length = 0
   server.person = server.fresh()
+  server.events = 1
   document.body.innerHTML = ''
 })
 
@@ -152,5 +156,20 @@ describe('erasing a person', () => {
     // Nothing left to erase or edit.
     expect(wrapper.findAll('button').map((b) => b.text())).not.toContain('Slet (anonymisér) personen')
     expect(wrapper.findAll('button').map((b) => b.text())).not.toContain('Redigér person')
+  })
+})
+
+describe("a person's page", () => {
+  it('reads the registrations in one request, however many events the person took part in', async () => {
+    const reads = () => server.requests.filter((r) => r.method === 'GET').map((r) => r.path).sort()
+    await mountPerson()
+    const withOne = reads()
+    server.requests.length = 0
+    document.body.innerHTML = ''
+    server.events = 30
+    const wrapper = await mountPerson()
+    expect(reads()).toEqual(withOne)
+    expect(withOne.filter((path) => path.endsWith('/registrations'))).toEqual(['/api/v1/people/40/registrations'])
+    expect(wrapper.text()).toContain('Arrangement 29')
   })
 })

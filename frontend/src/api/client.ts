@@ -81,6 +81,21 @@ export const api = createApiClient()
 type Result<T> = { data?: T; error?: unknown; response: Response }
 
 /** The data of a 2xx answer; throws ApiError for any other answer or a failed fetch. */
+/** The API's largest page. */
+export const MAX_PAGE = 500
+
+/** Every page of a list, in order: `fetchPage` reads the page at `offset` (MAX_PAGE rows). */
+export async function fetchAllPages<T>(
+  fetchPage: (offset: number) => Promise<{ items: T[]; total: number }>,
+): Promise<T[]> {
+  const items: T[] = []
+  for (;;) {
+    const page = await fetchPage(items.length)
+    items.push(...page.items)
+    if (!page.items.length || items.length >= page.total) return items
+  }
+}
+
 export async function unwrap<T>(request: Promise<Result<T>>): Promise<T> {
   return (await unwrapWithEtag(request)).data
 }

@@ -1,9 +1,15 @@
 /** Companies: the searchable list, one company (read/PATCH with ETag), its grants and events. */
 import { ref, type Ref } from 'vue'
-import { api, ifMatch, unwrap, unwrapWithEtag } from '../api/client'
+import { api, fetchAllPages, ifMatch, MAX_PAGE, unwrap, unwrapWithEtag } from '../api/client'
 import type { components } from '../api/schema'
 import { useResource } from './useResource'
-import { fetchAllEvents, findParticipation, newestFirst, type EventRead } from './useParticipation'
+import {
+  fetchCompanyParticipation,
+  fetchCompanyVisits,
+  newestFirst,
+  type EventRead,
+  type Participation,
+} from './useParticipation'
 
 type Schemas = components['schemas']
 export type CompanyRead = Schemas['CompanyRead']
@@ -67,12 +73,11 @@ export function useCompany(id: Ref<number>) {
 export function useCompanyGrants(cvr: Ref<string | null>) {
   return useResource(async () => {
     if (!cvr.value) return []
-    const grants: GrantRead[] = []
-    for (let offset = 0; ; offset += 500) {
-      const page = await unwrap(api.GET('/api/v1/grants', { params: { query: { cvr: cvr.value, limit: 500, offset } } }))
-      grants.push(...page.items)
-      if (!page.items.length || grants.length >= page.total) return grants
-    }
+    const cvrNumber = cvr.value
+    return fetchAllPages(
+      (offset): Promise<{ items: GrantRead[]; total: number }> =>
+        unwrap(api.GET('/api/v1/grants', { params: { query: { cvr: cvrNumber, limit: MAX_PAGE, offset } } })),
+    )
   }, [cvr])
 }
 
@@ -87,26 +92,29 @@ export interface CompanyEvent {
 
 /**
  * The events the company took part in: visits to it (any role) and, for roles that may read
- * personal data, the events its people registered for (see useParticipation).
+ * personal data, the events its people registered for (see useParticipation): two lists of
+ * the API, however many events there are.
  */
 export function useCompanyEvents(id: Ref<number>, withRegistrations: Ref<boolean>) {
   return useResource(async (): Promise<CompanyEvent[]> => {
-    const events = await fetchAllEvents()
     const rows = new Map<number, CompanyEvent>()
-    for (const event of events) {
-      if (event.visited_company_id === id.value) {
-        rows.set(event.id, { event, visited: true, registered: null, attended: null })
-      }
+    for (const event of await fetchCompanyVisits(id.value)) {
+      rows.set(event.id, { event, visited: true, registered: null, attended: null })
     }
     if (withRegistrations.value) {
-      const found = await findParticipation((r) => r.person.company_id === id.value, events)
-      for (const { event, registrations } of found) {
-        const registered = registrations.filter((r) => r.status !== 'cancelled').length
-        const attended = registrations.filter((r) => r.status === 'attended').length
-        const visited = rows.get(event.id)?.visited ?? false
+      const byEvent = new Map<number, Participation[]>()
+      for (const row of await fetchCompanyParticipation(id.value)) {
+        const same = byEvent.get(row.event.id)
+        if (same) same.push(row)
+        else byEvent.set(row.event.id, [row])
+      }
+      for (const [eventId, found] of byEvent) {
+        const registered = found.filter((r) => r.registration.status !== 'cancelled').length
+        const attended = found.filter((r) => r.registration.status === 'attended').length
+        const visited = rows.get(eventId)?.visited ?? false
         // Only cancelled registrations: the company did not take part.
         if (!registered && !visited) continue
-        rows.set(event.id, { event, visited, registered, attended })
+        rows.set(eventId, { event: found[0]!.event, visited, registered, attended })
       }
     }
     return [...rows.values()].sort(newestFirst)

@@ -1,12 +1,10 @@
 /** Events: a plan year's list (filtered), one event with its ETag, create, and the form's choices. */
 import { ref, type Ref } from 'vue'
-import { api, ifMatch, unwrap, unwrapWithEtag } from '../api/client'
+import { api, fetchAllPages, ifMatch, MAX_PAGE, unwrap, unwrapWithEtag } from '../api/client'
 import { periodBounds } from '../features/events/datetime'
 import type { CompanyRead, EventCreate, EventKind, EventRead, EventStatus, EventUpdate } from '../features/events/types'
 import { useResource } from './useResource'
 
-/** The API's largest page. */
-const PAGE = 500
 
 export interface EventFilters {
   kind: EventKind | null
@@ -15,26 +13,16 @@ export interface EventFilters {
   month: number | null
 }
 
-/** Every page of a list, in order (the API gives at most 500 rows a page). */
-export async function allPages<T>(fetchPage: (offset: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
-  const items: T[] = []
-  for (;;) {
-    const page = await fetchPage(items.length)
-    items.push(...page.items)
-    if (!page.items.length || items.length >= page.total) return items
-  }
-}
-
 export async function fetchYearEvents(year: number, filters: EventFilters): Promise<EventRead[]> {
   const { from, before } = periodBounds(year, filters.month)
-  return allPages((offset) =>
+  return fetchAllPages((offset) =>
     unwrap(
       api.GET('/api/v1/events', {
         params: {
           query: {
             starts_from: from,
             starts_before: before,
-            limit: PAGE,
+            limit: MAX_PAGE,
             offset,
             ...(filters.kind ? { kind: filters.kind } : {}),
             ...(filters.status ? { status: filters.status } : {}),
@@ -99,7 +87,7 @@ export function useEvent(id: Ref<number>) {
 /** The plan year's initiatives, for linking an event to them. */
 export async function fetchPlanInitiatives(year: number) {
   const page = await unwrap(
-    api.GET('/api/v1/plans/{year}/initiatives', { params: { path: { year }, query: { limit: PAGE } } }),
+    api.GET('/api/v1/plans/{year}/initiatives', { params: { path: { year }, query: { limit: MAX_PAGE } } }),
   )
   return page.items
 }

@@ -1,16 +1,16 @@
 /** An event's registrations (personal data: editors): list, register, cancel, company names. */
 import { ref, shallowRef, watch, type Ref } from 'vue'
-import { api, unwrap } from '../api/client'
+import { api, fetchAllPages, MAX_PAGE, unwrap } from '../api/client'
 import { ApiError, toApiError } from '../api/errors'
 import type { RegistrationCreate, RegistrationDetail, RegistrationStatus } from '../features/events/types'
-import { allPages, fetchCompany } from './useEvents'
+import { fetchCompany } from './useEvents'
 import { useResource } from './useResource'
 
 export async function fetchRegistrations(eventId: number): Promise<RegistrationDetail[]> {
-  return allPages((offset) =>
+  return fetchAllPages((offset) =>
     unwrap(
       api.GET('/api/v1/events/{event_id}/registrations', {
-        params: { path: { event_id: eventId }, query: { limit: 500, offset } },
+        params: { path: { event_id: eventId }, query: { limit: MAX_PAGE, offset } },
       }),
     ),
   )

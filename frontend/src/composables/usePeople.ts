@@ -4,7 +4,7 @@ import { api, ifMatch, unwrap, unwrapWithEtag } from '../api/client'
 import { toApiError } from '../api/errors'
 import type { components } from '../api/schema'
 import { useResource } from './useResource'
-import { findParticipation } from './useParticipation'
+import { fetchPersonParticipation } from './useParticipation'
 
 type Schemas = components['schemas']
 export type PersonRead = Schemas['PersonRead']
@@ -61,10 +61,7 @@ export function usePerson(id: Ref<number>) {
 
 /** The person's registrations, newest event first, one row per registration. */
 export function usePersonRegistrations(id: Ref<number>) {
-  return useResource(async () => {
-    const found = await findParticipation((r) => r.person_id === id.value)
-    return found.flatMap(({ event, registrations }) => registrations.map((registration) => ({ event, registration })))
-  }, [id])
+  return useResource(() => fetchPersonParticipation(id.value), [id])
 }
 
 /** "person-12.json" from `attachment; filename="person-12.json"`, or the fallback. */

@@ -1,5 +1,5 @@
 /** API tokens for machine clients (admins only): list, create (the token shown once), revoke. */
-import { api, unwrap } from '../api/client'
+import { api, fetchAllPages, MAX_PAGE, unwrap } from '../api/client'
 import type { components } from '../api/schema'
 import { useResource } from './useResource'
 
@@ -12,14 +12,10 @@ export type Scope = Schemas['Scope']
 export type TokenScope = TokenCreate['scopes'][number]
 
 export function useTokens() {
-  return useResource(async () => {
-    const tokens: TokenRead[] = []
-    for (let offset = 0; ; offset += 500) {
-      const page = await unwrap(api.GET('/api/v1/tokens', { params: { query: { limit: 500, offset } } }))
-      tokens.push(...page.items)
-      if (!page.items.length || tokens.length >= page.total) return tokens
-    }
-  })
+  return useResource(
+    (): Promise<TokenRead[]> =>
+      fetchAllPages((offset) => unwrap(api.GET('/api/v1/tokens', { params: { query: { limit: MAX_PAGE, offset } } }))),
+  )
 }
 
 export function createToken(body: TokenCreate): Promise<TokenCreated> {

@@ -1,5 +1,5 @@
 /** Staff users (admins only): list, create (a generated password, shown once), change. */
-import { api, ifMatch, unwrap, unwrapWithEtag } from '../api/client'
+import { api, fetchAllPages, ifMatch, MAX_PAGE, unwrap, unwrapWithEtag } from '../api/client'
 import type { components } from '../api/schema'
 import { useResource } from './useResource'
 
@@ -10,14 +10,10 @@ export type UserCreated = Schemas['UserCreated']
 export type UserUpdate = Schemas['UserUpdate']
 
 export function useUsers() {
-  return useResource(async () => {
-    const users: UserRead[] = []
-    for (let offset = 0; ; offset += 500) {
-      const page = await unwrap(api.GET('/api/v1/users', { params: { query: { limit: 500, offset } } }))
-      users.push(...page.items)
-      if (!page.items.length || users.length >= page.total) return users
-    }
-  })
+  return useResource(
+    (): Promise<UserRead[]> =>
+      fetchAllPages((offset) => unwrap(api.GET('/api/v1/users', { params: { query: { limit: MAX_PAGE, offset } } }))),
+  )
 }
 
 export function createUser(body: UserCreate): Promise<UserCreated> {
