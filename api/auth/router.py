@@ -48,7 +48,8 @@ from api.common import (
     Page,
     PageDep,
     QueryText,
-    check_if_match,
+    change_if_match,
+    created,
     paginate,
     set_etag,
 )
@@ -233,8 +234,7 @@ def list_users(session: SessionDep, page: PageDep) -> dict:
 def create_user(session: SessionDep, data: UserCreate, response: Response) -> dict:
     """Create a staff user; a generated password is returned this once."""
     user, password = svc.create_user(session, data)
-    response.headers["Location"] = f"/api/v1/users/{user.id}"
-    set_etag(response, user.version)
+    created(response, f"/api/v1/users/{user.id}", user.version)
     return {**UserRead.model_validate(user).model_dump(), "password": password}
 
 
@@ -256,9 +256,7 @@ def update_user(
 ) -> object:
     """Change a user's name, role or whether they may log in (If-Match required)."""
     user = svc.get_user(session, user_id)
-    check_if_match(if_match, user.version)
-    svc.update_user(session, user, data)
-    set_etag(response, user.version)
+    change_if_match(response, if_match, user, lambda: svc.update_user(session, user, data))
     return user
 
 
@@ -284,7 +282,7 @@ def create_token(
     """Create an API token for a machine client; the token is shown this once."""
     max_days = request.app.state.settings.token_max_days
     token, raw = svc.create_token(session, data, created_by=actor.name, max_days=max_days)
-    response.headers["Location"] = f"/api/v1/tokens/{token.id}"
+    created(response, f"/api/v1/tokens/{token.id}")
     return {**TokenRead.model_validate(token).model_dump(), "token": raw}
 
 

@@ -26,7 +26,7 @@ from api.cases.schemas import (
     TargetIn,
     TargetRead,
 )
-from api.common import IsoDate, Page, PageDep, QueryText, paginate
+from api.common import IsoDate, Page, PageDep, QueryText, created, paginate
 from api.db import SessionDep
 from api.deps import today
 from api.errors import InvalidInputError
@@ -128,7 +128,7 @@ def put_case(
         response.status_code = status.HTTP_201_CREATED
         # Percent-encoded: a header is ASCII, and the source's id may hold Æ or €.
         path = "/".join(quote(part, safe="") for part in (source, external_id))
-        response.headers["Location"] = f"/api/v1/cases/{path}"
+        created(response, f"/api/v1/cases/{path}")
     case = svc.get_case(session, source, external_id)
     return CasePutResult(outcome=result.outcome, case=CaseRead.model_validate(case))
 

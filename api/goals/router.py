@@ -13,7 +13,8 @@ from api.common import (
     Page,
     PageDep,
     PlanYear,
-    check_if_match,
+    change_if_match,
+    created,
     paginate,
     set_etag,
 )
@@ -94,8 +95,7 @@ def list_goals(
 def create_goal(session: SessionDep, plan: PlanDep, data: GoalCreate, response: Response) -> object:
     """Add a goal to a plan, under an initiative or at plan level."""
     goal = svc.create_goal(session, plan, data)
-    response.headers["Location"] = f"/api/v1/goals/{goal.id}"
-    set_etag(response, goal.version)
+    created(response, f"/api/v1/goals/{goal.id}", goal.version)
     return goal
 
 
@@ -135,9 +135,7 @@ def update_goal(
     if_match: IfMatch = None,
 ) -> object:
     """Change a goal; `targets` replaces the whole set (If-Match required)."""
-    check_if_match(if_match, goal.version)
-    svc.update_goal(session, goal, data)
-    set_etag(response, goal.version)
+    change_if_match(response, if_match, goal, lambda: svc.update_goal(session, goal, data))
     return goal
 
 
@@ -175,7 +173,7 @@ def add_measurement(
     """Record a dated value for a measurable goal, with a comment; you are recorded as its
     author."""
     measurement = svc.add_measurement(session, goal, data, entered_by=actor.name)
-    response.headers["Location"] = f"/api/v1/measurements/{measurement.id}"
+    created(response, f"/api/v1/measurements/{measurement.id}")
     return measurement
 
 
@@ -214,7 +212,7 @@ def add_milestone_note(
 ) -> object:
     """Add a dated note to a milestone goal; the newest note's state becomes the goal's."""
     note = svc.add_milestone_note(session, goal, data, entered_by=actor.name)
-    response.headers["Location"] = f"/api/v1/goals/{goal.id}/milestone-notes"
+    created(response, f"/api/v1/goals/{goal.id}/milestone-notes")
     return note
 
 
@@ -243,7 +241,7 @@ def add_comment(
 ) -> object:
     """Write a dated status on a goal; progress shows the newest by the evaluation date."""
     comment = svc.add_comment(session, goal, data, author=actor.name)
-    response.headers["Location"] = f"/api/v1/goals/{goal.id}/comments"
+    created(response, f"/api/v1/goals/{goal.id}/comments")
     return comment
 
 

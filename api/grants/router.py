@@ -8,7 +8,17 @@ from sqlalchemy.orm import Session
 from api import idempotency, imports
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.common import Id, IfMatch, Page, PageDep, QueryText, check_if_match, paginate, set_etag
+from api.common import (
+    Id,
+    IfMatch,
+    Page,
+    PageDep,
+    QueryText,
+    change_if_match,
+    created,
+    paginate,
+    set_etag,
+)
 from api.db import SessionDep, reading_beside
 from api.deps import today
 from api.errors import NotFoundError
@@ -61,8 +71,7 @@ def list_programmes(session: SessionDep) -> object:
 def create_programme(session: SessionDep, data: ProgrammeCreate, response: Response) -> object:
     """Add a programme, so grants under it can be imported."""
     programme = svc.create_programme(session, data)
-    response.headers["Location"] = f"/api/v1/grants/programmes/{programme.id}"
-    set_etag(response, programme.version)
+    created(response, f"/api/v1/grants/programmes/{programme.id}", programme.version)
     return programme
 
 
@@ -93,9 +102,9 @@ def update_programme(
 ) -> object:
     """Change a programme's name, operator, theme or description (If-Match required)."""
     programme = svc.get_programme(session, programme_id)
-    check_if_match(if_match, programme.version)
-    svc.update_programme(session, programme, data)
-    set_etag(response, programme.version)
+    change_if_match(
+        response, if_match, programme, lambda: svc.update_programme(session, programme, data)
+    )
     return programme
 
 

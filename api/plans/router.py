@@ -13,7 +13,8 @@ from api.common import (
     Page,
     PageDep,
     PlanYear,
-    check_if_match,
+    change_if_match,
+    created,
     etag_of,
     paginate,
     set_etag,
@@ -74,8 +75,7 @@ def list_plans(session: SessionDep, page: PageDep, status: PlanStatus | None = N
 def create_plan(session: SessionDep, data: PlanCreate, response: Response) -> object:
     """Create a draft action plan for a year."""
     plan = svc.create_plan(session, data)
-    response.headers["Location"] = f"/api/v1/plans/{plan.year}"
-    set_etag(response, plan.version)
+    created(response, f"/api/v1/plans/{plan.year}", plan.version)
     return plan
 
 
@@ -116,9 +116,7 @@ def update_plan(
     if_match: IfMatch = None,
 ) -> object:
     """Change a plan's title, description or approval body (If-Match required)."""
-    check_if_match(if_match, plan.version)
-    svc.update_plan(session, plan, data)
-    set_etag(response, plan.version)
+    change_if_match(response, if_match, plan, lambda: svc.update_plan(session, plan, data))
     return plan
 
 
@@ -194,8 +192,7 @@ def create_initiative(
 ) -> object:
     """Add an initiative to a plan."""
     initiative = svc.create_initiative(session, plan, data)
-    response.headers["Location"] = f"/api/v1/initiatives/{initiative.id}"
-    set_etag(response, initiative.version)
+    created(response, f"/api/v1/initiatives/{initiative.id}", initiative.version)
     return initiative
 
 
@@ -223,9 +220,9 @@ def update_initiative(
     if_match: IfMatch = None,
 ) -> object:
     """Change an initiative (If-Match required)."""
-    check_if_match(if_match, initiative.version)
-    svc.update_initiative(session, initiative, data)
-    set_etag(response, initiative.version)
+    change_if_match(
+        response, if_match, initiative, lambda: svc.update_initiative(session, initiative, data)
+    )
     return initiative
 
 
@@ -258,5 +255,5 @@ def create_organization(
 ) -> object:
     """Add a partner organisation."""
     organization = svc.create_organization(session, data)
-    response.headers["Location"] = f"/api/v1/organizations/{organization.id}"
+    created(response, f"/api/v1/organizations/{organization.id}")
     return organization

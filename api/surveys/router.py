@@ -7,7 +7,16 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from api import imports
 from api.auth.deps import CurrentActor, requires
 from api.auth.permissions import Scope
-from api.common import Id, IfMatch, Page, PageDep, check_if_match, paginate, set_etag
+from api.common import (
+    Id,
+    IfMatch,
+    Page,
+    PageDep,
+    change_if_match,
+    created,
+    paginate,
+    set_etag,
+)
 from api.db import SessionDep
 from api.deps import today
 from api.imports import parse_mapping
@@ -60,8 +69,7 @@ def list_surveys(
 def create_survey(session: SessionDep, data: SurveyCreate, response: Response) -> SurveyRead:
     """Add a survey with its questions (their keys are what goals read)."""
     survey = svc.create_survey(session, data)
-    response.headers["Location"] = f"/api/v1/surveys/{survey.id}"
-    set_etag(response, survey.version)
+    created(response, f"/api/v1/surveys/{survey.id}", survey.version)
     return _read(session, survey)
 
 
@@ -88,9 +96,7 @@ def update_survey(
 ) -> SurveyRead:
     """Change a survey's title, description or event (If-Match required)."""
     survey = svc.get_survey(session, survey_id)
-    check_if_match(if_match, survey.version)
-    svc.update_survey(session, survey, data)
-    set_etag(response, survey.version)
+    change_if_match(response, if_match, survey, lambda: svc.update_survey(session, survey, data))
     return _read(session, survey)
 
 
