@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { auditQuery, startOfDanishDay } from '../src/composables/useAudit'
+import { auditQuery, startOfDanishDay } from '../src/features/admin/useAudit'
 
 describe('audit log filters', () => {
   it('turns Danish calendar days into the API’s times, in winter and in summer time', () => {

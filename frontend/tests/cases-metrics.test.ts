@@ -8,7 +8,7 @@ const { sent } = api
 
 const { default: CaseMonthTable } = await import('../src/features/cases/CaseMonthTable.vue')
 const { default: CaseTargets } = await import('../src/features/cases/CaseTargets.vue')
-const { formatDays, useCaseMonths } = await import('../src/composables/useCases')
+const { formatDays, useCaseMonths } = await import('../src/features/cases/useCases')
 
 const NBSP = '\u00a0'
 

@@ -12,7 +12,7 @@ const server = vi.hoisted(() => {
 })
 
 const { default: CompanyForm } = await import('../src/features/companies/CompanyForm.vue')
-const { createCompany } = await import('../src/composables/useCompanies')
+const { createCompany } = await import('../src/features/companies/useCompanies')
 const { cvrMessage } = await import('../src/features/companies/cvr')
 const { ApiError } = await import('../src/api/errors')
 

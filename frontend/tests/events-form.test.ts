@@ -37,7 +37,7 @@ vi.stubGlobal(
 
 // The client captures fetch when it is created: import the app's modules after the stub.
 const { default: EventForm } = await import('../src/features/events/EventForm.vue')
-const { createEvent } = await import('../src/composables/useEvents')
+const { createEvent } = await import('../src/features/events/useEvents')
 
 async function mountForm() {
   const wrapper = mount(EventForm, {

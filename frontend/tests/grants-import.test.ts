@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
-import type { GrantImportReport } from '../src/composables/useGrants'
+import type { GrantImportReport } from '../src/features/grants/useGrants'
 import { JSON_HEADERS, stubFetch } from './helpers'
 
 /** Every request the app sends, with its multipart form read out, and the answer to give. */
@@ -19,7 +19,7 @@ const { sent } = api
 // The client captures fetch when it is created: import the app's modules after the stub.
 const { default: BaseImportPreview } = await import('../src/components/BaseImportPreview.vue')
 const { default: BaseFileImport } = await import('../src/components/BaseFileImport.vue')
-const { GRANT_FIELDS, GRANT_FIELD_LABELS, importGrants } = await import('../src/composables/useGrants')
+const { GRANT_FIELDS, GRANT_FIELD_LABELS, importGrants } = await import('../src/features/grants/useGrants')
 
 
 function report(dryRun: boolean): GrantImportReport {

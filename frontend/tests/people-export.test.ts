@@ -22,7 +22,7 @@ const server = vi.hoisted(() => {
 })
 
 const { default: PersonGdpr } = await import('../src/features/people/PersonGdpr.vue')
-const { filenameOf } = await import('../src/composables/usePeople')
+const { filenameOf } = await import('../src/features/people/usePeople')
 
 const person = { id: 40, name: 'Anne Hansen', email: 'anne@firma.dk', phone: null, company_id: null, anonymised_at: null, updated_at: '2026-01-01T00:00:00Z' }
 

@@ -26,7 +26,7 @@ const { sent } = api
 
 const { default: SurveyQuestionResult } = await import('../src/features/surveys/SurveyQuestionResult.vue')
 const { default: SurveyView } = await import('../src/views/SurveyView.vue')
-const { questionKey, reportUrl } = await import('../src/composables/useSurveys')
+const { questionKey, reportUrl } = await import('../src/features/surveys/useSurveys')
 
 const NBSP = '\u00a0'
 

@@ -1,10 +1,10 @@
 /** An event's registrations (personal data: editors): list, register, cancel, company names. */
 import { ref, shallowRef, watch, type Ref } from 'vue'
-import { api, fetchAllPages, MAX_PAGE, unwrap } from '../api/client'
-import { ApiError, toApiError } from '../api/errors'
-import type { RegistrationCreate, RegistrationDetail, RegistrationStatus } from '../features/events/types'
+import { api, fetchAllPages, MAX_PAGE, unwrap } from '../../api/client'
+import { ApiError, toApiError } from '../../api/errors'
+import type { RegistrationCreate, RegistrationDetail, RegistrationStatus } from './types'
 import { fetchCompany } from './useEvents'
-import { useResource } from './useResource'
+import { useResource } from '../../composables/useResource'
 
 export async function fetchRegistrations(eventId: number): Promise<RegistrationDetail[]> {
   return fetchAllPages((offset) =>

@@ -1,10 +1,10 @@
 /** People (personal data): list, one person (read/PATCH with ETag), registrations, GDPR. */
 import { ref, type Ref } from 'vue'
-import { api, ifMatch, unwrap, unwrapWithEtag } from '../api/client'
-import { toApiError } from '../api/errors'
-import type { components } from '../api/schema'
-import { useResource } from './useResource'
-import { fetchPersonParticipation } from './useParticipation'
+import { api, ifMatch, unwrap, unwrapWithEtag } from '../../api/client'
+import { toApiError } from '../../api/errors'
+import type { components } from '../../api/schema'
+import { useResource } from '../../composables/useResource'
+import { fetchPersonParticipation } from '../../composables/useParticipation'
 
 type Schemas = components['schemas']
 export type PersonRead = Schemas['PersonRead']

@@ -1,8 +1,8 @@
 /** The records behind a goal's figure at a date, counted or not, with the reasons (GET /goals/{id}/contributions). */
 import type { Ref } from 'vue'
-import { api, unwrap } from '../api/client'
-import type { GoalContributions } from '../api/types'
-import { useResource } from './useResource'
+import { api, unwrap } from '../../api/client'
+import type { GoalContributions } from '../../api/types'
+import { useResource } from '../../composables/useResource'
 
 export function fetchContributions(goalId: number, evaluationDate: string | null, year: number | null): Promise<GoalContributions> {
   return unwrap(

@@ -1,7 +1,7 @@
 /** The action plans (for the year choice) and one plan with its tracks and initiatives. */
 import type { Ref } from 'vue'
-import { api, unwrap } from '../api/client'
-import { useResource } from './useResource'
+import { api, unwrap } from '../../api/client'
+import { useResource } from '../../composables/useResource'
 
 export function usePlans() {
   return useResource(async () => {

@@ -1,7 +1,7 @@
 /** Staff users (admins only): list, create (a generated password, shown once), change. */
-import { api, fetchAllPages, ifMatch, MAX_PAGE, unwrap, unwrapWithEtag } from '../api/client'
-import type { components } from '../api/schema'
-import { useResource } from './useResource'
+import { api, fetchAllPages, ifMatch, MAX_PAGE, unwrap, unwrapWithEtag } from '../../api/client'
+import type { components } from '../../api/schema'
+import { useResource } from '../../composables/useResource'
 
 type Schemas = components['schemas']
 export type UserRead = Schemas['UserRead']

@@ -1,9 +1,9 @@
 /** Surveys: the list, one survey with its results and imports, creating one, importing answers. */
 import type { Ref } from 'vue'
-import { api, unwrap } from '../api/client'
-import type { components } from '../api/schema'
-import { importForm } from './useFileImport'
-import { useResource } from './useResource'
+import { api, unwrap } from '../../api/client'
+import type { components } from '../../api/schema'
+import { importForm } from '../../composables/useFileImport'
+import { useResource } from '../../composables/useResource'
 
 type Schemas = components['schemas']
 export type SurveyRead = Schemas['SurveyRead']

@@ -1,8 +1,8 @@
 /** Check-in at the door: the seated registrations, a name/company filter, one-tap check-in, walk-ins. */
 import { computed, ref, type Ref } from 'vue'
-import { toApiError, type ApiError } from '../api/errors'
-import { isSeated } from '../features/events/labels'
-import type { RegistrationCreate, RegistrationDetail } from '../features/events/types'
+import { toApiError, type ApiError } from '../../api/errors'
+import { isSeated } from './labels'
+import type { RegistrationCreate, RegistrationDetail } from './types'
 import { checkInPeople, registerParticipant, setRegistrationStatus, useCompanyNames, useRegistrations } from './useEventsRegistrations'
 
 export interface CheckInEntry {

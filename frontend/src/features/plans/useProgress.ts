@@ -1,8 +1,8 @@
 /** A plan's progress: every goal with actual, target and status (GET /plans/{year}/progress). */
 import { computed, type Ref } from 'vue'
-import { api, unwrap } from '../api/client'
-import type { GoalProgress, PlanProgress } from '../api/types'
-import { useResource } from './useResource'
+import { api, unwrap } from '../../api/client'
+import type { GoalProgress, PlanProgress } from '../../api/types'
+import { useResource } from '../../composables/useResource'
 
 export function fetchProgress(year: number, evaluationDate: string | null): Promise<PlanProgress> {
   return unwrap(

@@ -1,15 +1,15 @@
 /** Companies: the searchable list, one company (read/PATCH with ETag), its grants and events. */
 import { ref, type Ref } from 'vue'
-import { api, fetchAllPages, ifMatch, MAX_PAGE, unwrap, unwrapWithEtag } from '../api/client'
-import type { components } from '../api/schema'
-import { useResource } from './useResource'
+import { api, fetchAllPages, ifMatch, MAX_PAGE, unwrap, unwrapWithEtag } from '../../api/client'
+import type { components } from '../../api/schema'
+import { useResource } from '../../composables/useResource'
 import {
   fetchCompanyParticipation,
   fetchCompanyVisits,
   newestFirst,
   type EventRead,
   type Participation,
-} from './useParticipation'
+} from '../../composables/useParticipation'
 
 type Schemas = components['schemas']
 export type CompanyRead = Schemas['CompanyRead']

@@ -1,7 +1,7 @@
 /** API tokens for machine clients (admins only): list, create (the token shown once), revoke. */
-import { api, fetchAllPages, MAX_PAGE, unwrap } from '../api/client'
-import type { components } from '../api/schema'
-import { useResource } from './useResource'
+import { api, fetchAllPages, MAX_PAGE, unwrap } from '../../api/client'
+import type { components } from '../../api/schema'
+import { useResource } from '../../composables/useResource'
 
 type Schemas = components['schemas']
 export type TokenRead = Schemas['TokenRead']

@@ -1,9 +1,9 @@
 /** Grants: the summary by year or programme, the list with filters and pages, the import. */
 import type { Ref } from 'vue'
-import { api, unwrap } from '../api/client'
-import type { components } from '../api/schema'
-import { importForm } from './useFileImport'
-import { useResource } from './useResource'
+import { api, unwrap } from '../../api/client'
+import type { components } from '../../api/schema'
+import { importForm } from '../../composables/useFileImport'
+import { useResource } from '../../composables/useResource'
 
 type Schemas = components['schemas']
 export type GrantRead = Schemas['GrantRead']

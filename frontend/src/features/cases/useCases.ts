@@ -1,9 +1,9 @@
 /** Case processing: month-by-month metrics for a year with filters, and the service targets. */
 import type { Ref } from 'vue'
-import { api, unwrap } from '../api/client'
-import type { components } from '../api/schema'
-import { formatNumber, NO_VALUE } from '../format'
-import { useResource } from './useResource'
+import { api, unwrap } from '../../api/client'
+import type { components } from '../../api/schema'
+import { formatNumber, NO_VALUE } from '../../format'
+import { useResource } from '../../composables/useResource'
 
 type Schemas = components['schemas']
 export type CaseKind = Schemas['CaseKind']

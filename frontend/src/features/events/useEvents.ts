@@ -1,9 +1,9 @@
 /** Events: a plan year's list (filtered), one event with its ETag, create, and the form's choices. */
 import { ref, type Ref } from 'vue'
-import { api, fetchAllPages, ifMatch, MAX_PAGE, unwrap, unwrapWithEtag } from '../api/client'
-import { periodBounds } from '../features/events/datetime'
-import type { CompanyRead, EventCreate, EventKind, EventRead, EventStatus, EventUpdate } from '../features/events/types'
-import { useResource } from './useResource'
+import { api, fetchAllPages, ifMatch, MAX_PAGE, unwrap, unwrapWithEtag } from '../../api/client'
+import { periodBounds } from './datetime'
+import type { CompanyRead, EventCreate, EventKind, EventRead, EventStatus, EventUpdate } from './types'
+import { useResource } from '../../composables/useResource'
 
 
 export interface EventFilters {

@@ -1,6 +1,6 @@
 /** Event series: the list an event's series is chosen from, and adding one by its name. */
-import { api, fetchAllPages, MAX_PAGE, unwrap } from '../api/client'
-import type { EventSeriesRead } from '../features/events/types'
+import { api, fetchAllPages, MAX_PAGE, unwrap } from '../../api/client'
+import type { EventSeriesRead } from './types'
 
 /** Every series, by name (the API's order). */
 export async function fetchEventSeries(): Promise<EventSeriesRead[]> {

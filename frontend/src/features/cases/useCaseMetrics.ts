@@ -1,7 +1,7 @@
 /** Building-permit cases decided within the service target, month by month, up to a date. */
 import type { Ref } from 'vue'
-import { api, unwrap } from '../api/client'
-import { useResource } from './useResource'
+import { api, unwrap } from '../../api/client'
+import { useResource } from '../../composables/useResource'
 
 export function useCaseMetrics(year: Ref<number>, evaluationDate: Ref<string | null>) {
   return useResource(() => {

@@ -1,8 +1,8 @@
 /** The audit log (admins only): filtered by object, actor and period, newest first, paged. */
 import type { Ref } from 'vue'
-import { api, unwrap } from '../api/client'
-import type { components } from '../api/schema'
-import { useResource } from './useResource'
+import { api, unwrap } from '../../api/client'
+import type { components } from '../../api/schema'
+import { useResource } from '../../composables/useResource'
 
 type Schemas = components['schemas']
 export type AuditEntryRead = Schemas['AuditEntryRead']

@@ -1,8 +1,8 @@
 /** One goal's editing: read with ETag, PATCH with If-Match, measurements, milestone notes and written statuses. */
 import type { Ref } from 'vue'
-import { api, ifMatch, unwrap, unwrapWithEtag } from '../api/client'
-import type { GoalCommentCreate, GoalRead, GoalUpdate, MeasurementCreate, MilestoneNoteCreate } from '../api/types'
-import { useResource } from './useResource'
+import { api, ifMatch, unwrap, unwrapWithEtag } from '../../api/client'
+import type { GoalCommentCreate, GoalRead, GoalUpdate, MeasurementCreate, MilestoneNoteCreate } from '../../api/types'
+import { useResource } from '../../composables/useResource'
 
 export interface EditableGoal {
   goal: GoalRead

@@ -1,8 +1,8 @@
 /** Initiatives: the plan's list (filtered by track), one initiative, its events, partners. */
 import { ref, type Ref } from 'vue'
-import { api, ifMatch, unwrap, unwrapWithEtag } from '../api/client'
-import type { InitiativeDetail, InitiativeUpdate } from '../api/types'
-import { useResource } from './useResource'
+import { api, ifMatch, unwrap, unwrapWithEtag } from '../../api/client'
+import type { InitiativeDetail, InitiativeUpdate } from '../../api/types'
+import { useResource } from '../../composables/useResource'
 
 export function useInitiatives(year: Ref<number>, trackId: Ref<number | null>) {
   return useResource(async () => {
