@@ -52,6 +52,7 @@ run: build migrate
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Unit tests of the SPA (Vitest), then every Python test, the browser tests included.
 test: lint build $(CHROMIUM)

@@ -66,8 +66,8 @@ def serve(
     if workers > 1:
         # Prepared once, here: N processes starting at once must not migrate side by side.
         if settings.migrate_on_start:
-            from api.bootstrap import prepare_database
-            from api.db import make_engine
+            from api.kit.db import make_engine
+            from api.plan_data.bootstrap import prepare_database
 
             engine = make_engine(settings.database_url)
             prepare_database(engine, settings)
@@ -102,8 +102,8 @@ def load_plan(
     ] = False,
 ) -> None:
     """Load a plan file: creates what is new, updates what changed, leaves the rest."""
-    from api.bootstrap import load_plan_path
-    from api.plans.plan_file import PlanFileError
+    from api.plan_data.bootstrap import load_plan_path
+    from api.plan_data.plan_file import PlanFileError
 
     engine = _database()
     with _session(engine, "load-plan") as session:
@@ -136,8 +136,8 @@ def _session(engine: Engine, command: str) -> Iterator[Session]:
 
 
 def _database() -> Engine:
-    from api.db import make_engine
-    from api.migrate import upgrade
+    from api.kit.db import make_engine
+    from api.kit.migrate import upgrade
 
     settings = get_settings()
     engine = make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
@@ -162,7 +162,7 @@ def _options(model: type[M], **values: object) -> M:
 
 def _apply(command: str, change: Callable[[Session], T]) -> T:
     """Run one change in one transaction; a refused change is a clean error, not a traceback."""
-    from api.errors import DomainError
+    from api.kit.errors import DomainError
 
     engine = _database()
     try:
@@ -224,8 +224,8 @@ def purge(
     ] = False,
 ) -> None:
     """Anonymise people with no activity for N months (GDPR); each erasure is audited."""
-    from api.db import utcnow
-    from api.events.gdpr import purge_inactive
+    from api.contacts.gdpr import purge_inactive
+    from api.kit.db import utcnow
 
     if inactive_months < 1:
         raise _fail(f"--inactive-months must be at least 1, not {inactive_months}")
@@ -296,7 +296,7 @@ def import_grants(
 ) -> None:
     """Import grants into a running service over HTTP; exit 1 if rows were not imported, 2 if
     the import did not run."""
-    from api.grants.client import run_import
+    from api.clients.grants import run_import
 
     code = run_import(
         file, url=url, token=token, dry_run=dry_run, mapping=mapping, all_rows=all_rows
@@ -341,7 +341,7 @@ def push_cases(
 ) -> None:
     """Send cases to a running service over HTTP in batches; exit 1 if some were rejected, 2 if
     the push stopped."""
-    from api.cases.client import run_push
+    from api.clients.cases import run_push
 
     code = run_push(
         file, url=url, token=token, source=source, batch_size=batch_size, retries=retries,
@@ -351,7 +351,7 @@ def push_cases(
 
 
 def _print_report(report: object, dry_run: bool) -> None:
-    from api.plans.loader import LoadReport
+    from api.plan_data.loader import LoadReport
 
     assert isinstance(report, LoadReport)
     typer.echo(f"{'kind':<14}{'created':>9}{'updated':>9}{'unchanged':>11}{'deleted':>9}")
@@ -373,7 +373,7 @@ def openapi(
     check: Annotated[bool, typer.Option(help="Fail if openapi.yaml is out of date.")] = False,
 ) -> None:
     """Write openapi.yaml from the app (or check that it is current)."""
-    from api.openapi_file import OPENAPI_PATH, render_openapi
+    from api.main import OPENAPI_PATH, render_openapi
 
     rendered = render_openapi()
     if check:

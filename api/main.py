@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import yaml
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import text
@@ -13,24 +14,24 @@ from starlette.routing import Match
 
 from api.auth.rate_limit import TokenLimiter
 from api.auth.router import router as auth_router
-from api.body_limit import BodyLimitMiddleware
-from api.bootstrap import prepare_database
+from api.calendar.router import router as calendar_router
 from api.cases.router import router as cases_router
 from api.config import Settings, get_settings
-from api.db import dispose_loop_reads, make_engine, make_session_factory
-from api.docs import add_docs
-from api.errors import document_problems, install_error_handlers, problem
-from api.events.calendar_router import router as calendar_router
-from api.events.gdpr_router import router as gdpr_router
-from api.events.io_router import router as events_io_router
+from api.contacts.router import router as contacts_router
 from api.events.router import router as events_router
 from api.events.series_router import router as event_series_router
 from api.goals.router import router as goals_router
 from api.grants.router import router as grants_router
+from api.kit.body_limit import BodyLimitMiddleware
+from api.kit.db import dispose_loop_reads, make_engine, make_session_factory
+from api.kit.docs import add_docs
+from api.kit.errors import document_problems, install_error_handlers, problem
+from api.kit.read_cache import ReadCache
+from api.kit.security_headers import SecurityHeadersMiddleware
+from api.plan_data.bootstrap import prepare_database
+from api.plan_data.router import router as plan_file_router
 from api.plans.router import router as plans_router
-from api.read_cache import ReadCache
 from api.reports.router import router as reports_router
-from api.security_headers import SecurityHeadersMiddleware
 from api.surveys.router import router as surveys_router
 
 API_PREFIX = "/api/v1"
@@ -76,11 +77,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX, max_body_size=settings.max_json_body_bytes)
     api.include_router(auth_router)
     api.include_router(plans_router)
+    api.include_router(plan_file_router)
     api.include_router(goals_router)
+    api.include_router(contacts_router)
     api.include_router(events_router)
     api.include_router(event_series_router)
-    api.include_router(events_io_router)
-    api.include_router(gdpr_router)
     api.include_router(calendar_router)
     api.include_router(grants_router)
     api.include_router(cases_router)
@@ -194,3 +195,12 @@ def _add_method_not_allowed(app: FastAPI) -> None:
         return problem(
             405, "method-not-allowed", "Method not allowed", detail, headers={"Allow": allow}
         )
+
+
+# openapi.yaml: generated from the app, committed, and checked for drift by a test.
+OPENAPI_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
+
+
+def render_openapi() -> str:
+    app = create_app(Settings(database_url="sqlite://", migrate_on_start=False))
+    return yaml.safe_dump(app.openapi(), allow_unicode=True, sort_keys=False, width=100)

@@ -104,15 +104,15 @@ from api.auth.audit import set_actor
 from api.auth.permissions import Actor, ActorKind, Scope
 from api.auth.schemas import TokenCreate
 from api.auth.service import create_token
-from api.bootstrap import load_plan_path
 from api.cases.enums import CaseKind, Decision
 from api.cases.metrics import CaseShareParams, CasesWithinTargetMetric, case_metrics, share
 from api.cases.models import Case
 from api.cases.schemas import MAX_BATCH, CaseFields, CaseMetrics
 from api.config import DEFAULT_PLAN_FILE
-from api.db import make_engine, utcnow
 from api.goals.registry import MetricRequest
-from api.migrate import upgrade
+from api.kit.db import make_engine, utcnow
+from api.kit.migrate import upgrade
+from api.plan_data.bootstrap import load_plan_path
 from bench.grant_import import client_for, serving, settle, valid_cvr
 from bench.progress import WARMUP, Timing, backend_name, bench_database, statements_of
 

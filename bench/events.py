@@ -5,7 +5,7 @@ Builds, in a fresh database with the shipped 2026 plan, 50,000 events over ten y
 initiatives spread), 6,000 companies, 60,000 people and 500,000 registrations. It reports, from
 one run:
 
-- the annual wheel: `api.events.calendar.plan_calendar` (the service function without HTTP, a
+- the annual wheel: `api.calendar.service.plan_calendar` (the service function without HTTP, a
   fresh Session per call) for the busiest and the quietest year, against one hand-written SQL
   statement fetching the same rows (events with participants and initiative codes);
 - the participant metrics: `compute` of `event_participants` and of `events_held` (with
@@ -60,24 +60,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 import api.models  # noqa: F401  (every mapper, so relationships resolve)
-from api.bootstrap import load_plan_path
+from api.calendar.service import plan_calendar
 from api.config import DEFAULT_PLAN_FILE
-from api.db import UTCDateTime, make_engine
-from api.events.calendar import plan_calendar
+from api.contacts.models import Company, Person
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
 from api.events.metric_rows import period_bounds
-from api.events.models import (
-    Company,
-    Event,
-    EventSeries,
-    Person,
-    Registration,
-    event_initiatives,
-)
+from api.events.models import Event, EventSeries, Registration, event_initiatives
 from api.events.series import series_key
 from api.goals.models import Goal
 from api.goals.registry import MetricRequest, get_metric, parse_params
-from api.migrate import upgrade
+from api.kit.db import UTCDateTime, make_engine
+from api.kit.migrate import upgrade
+from api.plan_data.bootstrap import load_plan_path
 from api.plans.models import Initiative
 from bench.progress import Timing, backend_name, bench_database, statements_of, time_calls
 

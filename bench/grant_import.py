@@ -79,15 +79,15 @@ from api.auth.audit import set_actor
 from api.auth.permissions import Actor, ActorKind, Scope
 from api.auth.schemas import TokenCreate
 from api.auth.service import create_token
-from api.bootstrap import load_plan_path
 from api.config import DEFAULT_PLAN_FILE, Settings
-from api.db import Base, make_engine, utcnow
-from api.events.models import Company
+from api.contacts.models import Company
 from api.grants.enums import RowOutcome
 from api.grants.importer import CHUNK_ROWS
 from api.grants.models import Grant, GrantProgramme
+from api.kit.db import Base, make_engine, utcnow
+from api.kit.migrate import upgrade
 from api.main import create_app
-from api.migrate import upgrade
+from api.plan_data.bootstrap import load_plan_path
 from bench.progress import backend_name, bench_database
 
 IMPORTS = "/api/v1/grants/imports"

@@ -378,7 +378,7 @@ def server_5xx(lines: list[str]) -> Counter[str]:
 
 def log_summary(lines: list[str]) -> tuple[Counter[str], Counter[str]]:
     """The log's other lines, counted: its messages (a traceback's furniture left out) and the
-    project's frames in its tracebacks (api/db.py:102 _on_begin)."""
+    project's frames in its tracebacks (api/kit/db.py:102 _on_begin)."""
     messages: Counter[str] = Counter()
     frames: Counter[str] = Counter()
     for line in lines:

@@ -65,18 +65,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 import api.models  # noqa: F401  (every mapper, so relationships resolve)
-from api.danish import local_day_start
-from api.db import UTCDateTime, make_engine
-from api.enums import GoalKind, MilestoneState, Unit
 from api.events.enums import EventKind, EventStatus
 from api.events.models import Event, EventSeries
+from api.goals.enums import GoalKind, MilestoneState, Unit
 from api.goals.models import Goal, GoalComment, Measurement, MilestoneNote
 from api.goals.progress import plan_progress
 from api.goals.schemas import Baseline, TargetSpec
-from api.migrate import upgrade
-from api.plans.loader import load_plan
-from api.plans.models import ActionPlan
-from api.plans.plan_file import (
+from api.kit.danish import local_day_start
+from api.kit.db import UTCDateTime, make_engine
+from api.kit.migrate import upgrade
+from api.plan_data.loader import load_plan
+from api.plan_data.plan_file import (
     FORMAT,
     GoalIn,
     InitiativeIn,
@@ -87,6 +86,7 @@ from api.plans.plan_file import (
     StrategyIn,
     TrackIn,
 )
+from api.plans.models import ActionPlan
 
 PLAN_YEAR = 2026
 SCALED_YEAR = 2027  # the second plan, with the goal count doubled

@@ -5,7 +5,7 @@ from logging.config import fileConfig
 from alembic import context
 
 from api.config import get_settings
-from api.db import UTCDateTime, make_engine
+from api.kit.db import UTCDateTime, make_engine
 from api.models import Base
 
 config = context.config

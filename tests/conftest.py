@@ -22,11 +22,11 @@ from api.auth.models import User
 from api.auth.permissions import Role
 from api.auth.schemas import UserCreate
 from api.auth.service import create_user, start_session
-from api.bootstrap import load_plan_path
 from api.config import DEFAULT_PLAN_FILE, Settings
-from api.db import make_engine
+from api.kit.db import make_engine
+from api.kit.migrate import upgrade
 from api.main import create_app
-from api.migrate import upgrade
+from api.plan_data.bootstrap import load_plan_path
 
 POSTGRES_URL = os.environ.get("ERHVERV_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.enums import GoalKind, MeasurementSource, Pace, Unit
+from api.goals.enums import GoalKind, MeasurementSource, Pace, Unit
 from api.goals.models import Goal, GoalTarget, Measurement
 from api.plans.models import ActionPlan
 

@@ -21,7 +21,7 @@ from api.auth.permissions import Scope
 from api.auth.schemas import TokenCreate
 from api.auth.service import create_token
 from api.config import get_settings
-from api.db import make_engine
+from api.kit.db import make_engine
 from api.main import create_app
 
 

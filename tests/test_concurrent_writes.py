@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from api.auth.permissions import Scope
 from api.cases.models import Case
 from api.config import Settings
-from api.db import make_engine
+from api.kit.db import make_engine
+from api.kit.migrate import upgrade
 from api.main import create_app
-from api.migrate import upgrade
 from tests.live_server import LiveServer, live_server, new_token
 
 BATCH = "/api/v1/cases/batch"

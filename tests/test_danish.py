@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from api.danish import parse_amount, parse_date
+from api.kit.danish import parse_amount, parse_date
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The bulk helpers of api/db.py, on each database the tests run on."""
+"""The bulk helpers of api/kit/db.py, on each database the tests run on."""
 
 from datetime import UTC, date, datetime
 from typing import Any
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.cases.enums import CaseKind
 from api.cases.models import Case
-from api.db import insert_rows
+from api.kit.db import insert_rows
 
 
 def case_row(external_id: str, **overrides: Any) -> dict[str, Any]:

@@ -12,12 +12,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.common import CONTROL_CHARACTERS, FILLED_TEXT_PATTERN, TEXT_PATTERN
 from api.config import Settings
+from api.contacts.models import Person
 from api.events.demo import load_demo
-from api.events.models import Person
+from api.kit.common import CONTROL_CHARACTERS, FILLED_TEXT_PATTERN, TEXT_PATTERN
+from api.kit.spreadsheet import neutralise
 from api.main import create_app
-from api.spreadsheet import neutralise
 from tests.grants.helpers import CVR_A, HEADER, semicolons, upload
 
 BEYOND_64_BITS = "9223372036854775808"

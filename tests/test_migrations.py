@@ -9,8 +9,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
-from api.db import make_engine
-from api.migrate import alembic_config, downgrade, upgrade
+from api.kit.db import make_engine
+from api.kit.migrate import alembic_config, downgrade, upgrade
 from api.models import Base
 from tests.conftest import BACKENDS, fresh_postgres_database
 

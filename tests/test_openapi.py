@@ -1,4 +1,4 @@
-from api.openapi_file import OPENAPI_PATH, render_openapi
+from api.main import OPENAPI_PATH, render_openapi
 
 
 def test_committed_openapi_matches_the_app() -> None:

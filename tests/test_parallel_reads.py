@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from api.auth.models import ApiToken
 from api.auth.permissions import Scope
 from api.config import Settings
-from api.db import begin_for_writing, make_engine, reading_beside
 from api.grants import importer
 from api.grants.models import Grant
+from api.kit.db import begin_for_writing, make_engine, reading_beside
+from api.kit.migrate import upgrade
 from api.main import create_app
-from api.migrate import upgrade
 from tests.grants.helpers import CSV, CVR_A, CVR_B, CVR_C, HEADER, IMPORTS, semicolons
 from tests.live_server import new_token
 

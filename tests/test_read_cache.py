@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from api.auth.permissions import Scope
 from api.config import Settings
-from api.data_version import DataVersion
-from api.db import make_engine
+from api.kit.data_version import DataVersion
+from api.kit.db import make_engine
+from api.kit.read_cache import ReadCache, Rendered
 from api.main import create_app
-from api.read_cache import ReadCache, Rendered
 from tests.live_server import LiveServer, live_server
 
 PROGRESS = "/api/v1/plans/2026/progress"

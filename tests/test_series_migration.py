@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
-from api.db import make_engine
-from api.migrate import downgrade, upgrade
+from api.kit.db import make_engine
+from api.kit.migrate import downgrade, upgrade
 from tests.conftest import BACKENDS, fresh_postgres_database
 
 BEFORE = "8e5f2b3c0d41"  # the revision before event series

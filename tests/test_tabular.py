@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from api.tabular import (
+from api.kit.tabular import (
     TabularError,
     TabularMappingError,
     TabularTooLargeError,
@@ -200,7 +200,7 @@ class TestStreaming:
     def test_a_file_is_read_as_it_goes_and_left_open(self) -> None:
         import io
 
-        from api.tabular import read_table
+        from api.kit.tabular import read_table
 
         lines = ["navn;beløb"] + [f"raekke nummer {n};{n}" for n in range(60_000)]
         # A Windows-1252 byte far beyond the first chunk still decides the encoding.

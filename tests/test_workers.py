@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from api.auth.permissions import Role
 from api.auth.schemas import UserCreate
 from api.auth.service import create_user
-from api.db import make_engine
-from api.migrate import upgrade
+from api.kit.db import make_engine
+from api.kit.migrate import upgrade
 from tests.conftest import POSTGRES_URL, fresh_postgres_database
 from tests.live_server import served
 

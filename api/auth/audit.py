@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from api.auth.models import AuditEntry, LoginFailure, UserSession
 from api.auth.permissions import SYSTEM, Actor, ActorKind
-from api.db import utcnow
+from api.kit.db import utcnow
 
 NOT_AUDITED = (AuditEntry, UserSession, LoginFailure)
 SKIPPED_FIELDS = {"version", "created_at", "updated_at", "last_used_at", "last_seen_at"}

@@ -1,7 +1,7 @@
 """Who is asking, and may they: each route declares `dependencies=[requires(Scope.X)]`.
 
 The caller is found on a read-only connection of its own, on the event loop
-(api.db.read_on_loop), before the request's session has begun: a request refused 401 or 403
+(api.kit.db.read_on_loop), before the request's session has begun: a request refused 401 or 403
 never opens a writing transaction (on SQLite, the write lock), so anonymous traffic cannot
 queue behind or in front of real writers. What an allowed request writes about its caller (a
 token's or a login's last use, at most once a minute) goes into a short transaction of its
@@ -24,10 +24,10 @@ from api.auth.permissions import ROLE_WORDS, Actor, ActorKind, Scope, describe_s
 from api.auth.rate_limit import TokenLimiter
 from api.auth.secrets import same
 from api.config import Settings
-from api.db import READ_ONLY_METHODS, SessionDep, read_on_loop, write_unless_busy
-from api.errors import DomainError, TooManyRequestsError
-from api.read_cache import remember_version
-from api.security_headers import NO_STORE
+from api.kit.db import READ_ONLY_METHODS, SessionDep, read_on_loop, write_unless_busy
+from api.kit.errors import DomainError, TooManyRequestsError
+from api.kit.read_cache import remember_version
+from api.kit.security_headers import NO_STORE
 
 SESSION_COOKIE = "erhverv_session"
 SECURE_SESSION_COOKIE = "__Host-erhverv_session"
@@ -120,7 +120,7 @@ async def current_actor(
 def _find(request: Request, find: Callable[[Connection], Actor | None]) -> Actor | None:
     """The caller, on the event loop itself (`read_on_loop`): a trip to the thread pool would
     cost more than this one read. For a read, the data version read with it is kept, so that
-    a read served from memory (api.read_cache) needs no other visit to the database."""
+    a read served from memory (api.kit.read_cache) needs no other visit to the database."""
     actor = read_on_loop(request.app.state, find)
     if actor is not None and request.method in READ_ONLY_METHODS:
         remember_version(request, actor.data_version or 0)
@@ -173,7 +173,7 @@ PRIVATE_SCOPES = frozenset({Scope.personal_read, Scope.admin})
 
 
 def mark_private(request: Request) -> None:
-    """Answer with Cache-Control: no-store (set by api.security_headers, on every answer of
+    """Answer with Cache-Control: no-store (set by api.kit.security_headers, on every answer of
     the request, a file download or an error included)."""
     request.scope[NO_STORE] = True
 

@@ -7,8 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.auth.permissions import ActorKind, Role
-from api.db import Base, Timestamped, UTCDateTime, utcnow
-from api.enums import db_enum
+from api.kit.db import Base, Timestamped, UTCDateTime, db_enum, utcnow
 
 
 class User(Base, Timestamped):
@@ -29,7 +28,7 @@ class UserSession(Base):
     """A login; the cookie holds a random token, the database only its SHA-256."""
 
     __tablename__ = "user_sessions"
-    __bookkeeping__ = True  # changes no figure (api.data_version)
+    __bookkeeping__ = True  # changes no figure (api.kit.data_version)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -44,7 +43,7 @@ class UserSession(Base):
 
 class ApiToken(Base, Timestamped):
     __tablename__ = "api_tokens"
-    __bookkeeping__ = True  # changes no figure (api.data_version)
+    __bookkeeping__ = True  # changes no figure (api.kit.data_version)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -63,7 +62,7 @@ class LoginFailure(Base):
     """One failed login, counted per account and per client address for throttling."""
 
     __tablename__ = "login_failures"
-    __bookkeeping__ = True  # changes no figure (api.data_version)
+    __bookkeeping__ = True  # changes no figure (api.kit.data_version)
     __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,7 +72,7 @@ class LoginFailure(Base):
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
-    __bookkeeping__ = True  # changes no figure (api.data_version)
+    __bookkeeping__ = True  # changes no figure (api.kit.data_version)
     __table_args__ = (Index("ix_audit_entries_entity", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -52,7 +52,7 @@ class Actor:
     touch_due: bool = field(default=False, repr=False, compare=False)
     # A token's own limit of requests a minute, where it has one.
     requests_per_minute: int | None = field(default=None, repr=False, compare=False)
-    # The data version, read in the same statement as the caller (api.read_cache answers a
+    # The data version, read in the same statement as the caller (api.kit.read_cache answers a
     # read at it without another visit to the database).
     data_version: int | None = field(default=None, repr=False, compare=False)
 

@@ -41,7 +41,7 @@ from api.auth.schemas import (
     UserRead,
     UserUpdate,
 )
-from api.common import (
+from api.kit.common import (
     Id,
     IfMatch,
     IsoDateTime,
@@ -53,8 +53,8 @@ from api.common import (
     paginate,
     set_etag,
 )
-from api.db import SessionDep
-from api.errors import problem
+from api.kit.db import SessionDep
+from api.kit.errors import problem
 
 router = APIRouter(tags=["auth"])
 CSRF_COOKIE = "erhverv_csrf"

@@ -7,7 +7,7 @@ from pydantic import BaseModel, EmailStr, Field
 
 from api.auth.permissions import TOKEN_SCOPES, ActorKind, Role, Scope
 from api.auth.secrets import MIN_PASSWORD_LENGTH
-from api.common import RequestBody, Schema
+from api.kit.common import RequestBody, Schema
 
 
 class LoginRequest(RequestBody):

@@ -27,9 +27,9 @@ from api.auth.secrets import (
     verify_password,
 )
 from api.config import Settings
-from api.data_version import VERSION_COLUMN
-from api.db import utcnow
-from api.errors import ConflictError, InvalidInputError, NotFoundError
+from api.kit.data_version import VERSION_COLUMN
+from api.kit.db import utcnow
+from api.kit.errors import ConflictError, InvalidInputError, NotFoundError
 
 # Write a session's or token's "last seen" at most this often: reads stay reads.
 TOUCH_INTERVAL = timedelta(seconds=60)

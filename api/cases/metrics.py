@@ -42,7 +42,7 @@ from sqlalchemy.sql.functions import GenericFunction
 from api.cases.enums import CASE_KIND_LABELS, CaseKind
 from api.cases.models import PLAN_TARGET_DAYS, Case, CaseTarget
 from api.cases.schemas import CaseMetrics, MetricsRow
-from api.enums import Unit
+from api.goals.enums import Unit
 from api.goals.formatting import format_day
 from api.goals.registry import Aggregation, Contribution, MetricRequest, register
 

@@ -6,8 +6,7 @@ from sqlalchemy import CheckConstraint, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.cases.enums import CaseKind, Decision
-from api.db import Base, Timestamped, UTCDateTime
-from api.enums import db_enum
+from api.kit.db import Base, Timestamped, UTCDateTime, db_enum
 
 # The service target the plan names: 50 days for building permits (Handlingsplan 2026, 3.3).
 # Other kinds have a target only once staff set one (`case_targets`); until then their cases are

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Response, status
 from starlette.convertors import Convertor, register_url_convertor
 
-from api import idempotency
+import api.kit.idempotency as idempotency
 from api.auth.deps import requires
 from api.auth.permissions import Scope
 from api.cases import metrics
@@ -26,10 +26,10 @@ from api.cases.schemas import (
     TargetIn,
     TargetRead,
 )
-from api.common import IsoDate, Page, PageDep, QueryText, created, paginate
-from api.db import SessionDep
-from api.deps import today
-from api.errors import InvalidInputError
+from api.kit.clock import today
+from api.kit.common import IsoDate, Page, PageDep, QueryText, created, paginate
+from api.kit.db import SessionDep
+from api.kit.errors import InvalidInputError
 
 router = APIRouter(tags=["cases"])
 

@@ -16,8 +16,8 @@ from pydantic import (
 )
 
 from api.cases.enums import CaseKind, Decision, ItemOutcome
-from api.common import IsoDate, IsoDateTime, RequestBody, Schema
-from api.events.cvr import CVR_SCHEMA, Cvr
+from api.contacts.cvr import CVR_SCHEMA, Cvr
+from api.kit.common import IsoDate, IsoDateTime, RequestBody, Schema
 
 MAX_BATCH = 1000
 

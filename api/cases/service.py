@@ -35,8 +35,8 @@ from api.cases.schemas import (
     ItemResult,
     TargetRead,
 )
-from api.db import insert_rows, one_of, plan_for_actual_values, utcnow
-from api.errors import ConflictError, NotFoundError
+from api.kit.db import insert_rows, one_of, plan_for_actual_values, utcnow
+from api.kit.errors import ConflictError, NotFoundError
 
 # A source's clock may run a little ahead of ours; more than this is a wrong time.
 CLOCK_SKEW = timedelta(minutes=5)

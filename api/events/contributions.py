@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Subquery, and_, case, select, true
 from sqlalchemy.orm import Session
 
-from api.danish import local_day, local_day_start
+from api.contacts.models import Company
 from api.events.enums import EventKind, EventStatus
 from api.events.metric_rows import (
     Span,
@@ -36,9 +36,10 @@ from api.events.metrics import (
     type_names,
     types_of,
 )
-from api.events.models import Company, Event
+from api.events.models import Event
 from api.goals.formatting import format_day
 from api.goals.registry import Contribution, MetricRequest
+from api.kit.danish import local_day, local_day_start
 
 Describe = Callable[[Row[Any], int], tuple[float, str]]
 

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, selectinload
 from stdnum.dk import cvr as cvr_rules
 
 from api.auth.audit import record
-from api.db import utcnow
-from api.errors import ConflictError, InvalidInputError
+from api.contacts.models import Company, Person
+from api.contacts.schemas import CompanyCreate
 from api.events import service as svc
 from api.events.demo_data import (
     FIRST_NAMES,
@@ -40,8 +40,10 @@ from api.events.demo_data import (
     VISITS,
 )
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
-from api.events.models import Company, Event, EventSeries, Person, Registration
-from api.events.schemas import CompanyCreate, EventCreate, SessionIn
+from api.events.models import Event, EventSeries, Registration
+from api.events.schemas import EventCreate, SessionIn
+from api.kit.db import utcnow
+from api.kit.errors import ConflictError, InvalidInputError
 from api.plans.models import ActionPlan, Initiative
 
 DEMO_YEAR = 2026

@@ -63,12 +63,13 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
-from api.danish import local_day_start
-from api.db import UTCDateTime
+from api.contacts.models import Person
 from api.events.enums import EventStatus, ParticipantType, RegistrationStatus
-from api.events.models import Event, Person, Registration, event_initiatives
+from api.events.models import Event, Registration, event_initiatives
 from api.goals.models import Goal
 from api.goals.registry import MetricRequest
+from api.kit.danish import local_day_start
+from api.kit.db import UTCDateTime
 from api.plans.models import Initiative, Track
 
 Types = frozenset[ParticipantType]

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from api.enums import Unit
 from api.events.enums import PARTICIPANT_TYPE_LABELS, EventKind, ParticipantType
 from api.events.metric_rows import (
     FilterKey,
@@ -36,6 +35,7 @@ from api.events.metric_rows import (
     typed_column,
 )
 from api.events.models import Event, EventSeries
+from api.goals.enums import Unit
 from api.goals.registry import (
     Aggregation,
     Contribution,

@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from api.auth.audit import record
+from api.contacts.models import Person
 from api.events.enums import PARTICIPANT_TYPE_LABELS, RegistrationStatus
-from api.events.models import Event, Person, Registration
-from api.spreadsheet import neutralise
+from api.events.models import Event, Registration
+from api.kit.spreadsheet import neutralise
 
 HEADERS = [
     "Navn",

@@ -23,14 +23,14 @@ from sqlalchemy import Row, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from api.config import get_settings
-from api.danish import local_day_start
-from api.db import UTCDateTime
 from api.events.enums import EventKind, EventStatus
 from api.events.metric_rows import period_bounds
 from api.events.metrics import CompanyVisitParams, EventFilter, types_of
 from api.events.models import Event, EventSeries, event_initiatives
 from api.goals.registry import MetricRequest
 from api.goals.trajectory import Delivery, register_planner
+from api.kit.danish import local_day_start
+from api.kit.db import UTCDateTime
 from api.plans.models import Initiative, Track
 
 

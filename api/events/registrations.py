@@ -5,12 +5,13 @@ from collections.abc import Sequence
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.db import utcnow
-from api.errors import ConflictError, NotFoundError, invalid
-from api.events.contacts import find_or_create_company, find_or_create_person, get_person
+from api.contacts.models import Person
+from api.contacts.service import find_or_create_company, find_or_create_person, get_person
 from api.events.enums import SEATED, EventStatus, ParticipantType, RegistrationStatus
-from api.events.models import Event, Person, Registration
+from api.events.models import Event, Registration
 from api.events.schemas import RegistrationCreate
+from api.kit.db import utcnow
+from api.kit.errors import ConflictError, NotFoundError, invalid
 
 # ------------------------------------------------------------------------ registrations
 

@@ -14,8 +14,8 @@ from typing import ClassVar
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.enums import Unit
 from api.events.metrics import EventFilter, EventsHeldMetric, EventsHeldParams, unknown_series
+from api.goals.enums import Unit
 from api.goals.registry import (
     Aggregation,
     Contribution,

@@ -1,126 +1,50 @@
-"""HTTP layer of events: companies, people, events, registrations and check-in."""
+"""HTTP layer of events: events, registrations and check-in, and a person's and a company's
+registrations and a person's data export."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
+import api.contacts.service as contacts
+import api.kit.imports as imports
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.common import (
+from api.events import demo, personal_data, registrations
+from api.events import participant_export as export
+from api.events import service as svc
+from api.events import signup_import as signups
+from api.events.enums import EventKind, EventStatus, RegistrationStatus
+from api.events.models import Event
+from api.events.schemas import (
+    CheckIn,
+    CheckInResult,
+    DemoStatus,
+    EventCreate,
+    EventRead,
+    EventUpdate,
+    Participation,
+    PersonExport,
+    RegistrationCreate,
+    RegistrationDetail,
+    RegistrationUpdate,
+)
+from api.kit.common import (
     Id,
     IfMatch,
     IsoDateTime,
     OptionalIfMatch,
     Page,
     PageDep,
-    QueryText,
     change_if_match,
     check_if_match,
     created,
     paginate,
     set_etag,
 )
-from api.db import SessionDep
-from api.events import contacts, demo, registrations
-from api.events import service as svc
-from api.events.enums import EventKind, EventStatus, RegistrationStatus
-from api.events.models import Company, Event, Person
-from api.events.schemas import (
-    CheckIn,
-    CheckInResult,
-    CompanyCreate,
-    CompanyRead,
-    CompanyUpdate,
-    DemoStatus,
-    EventCreate,
-    EventRead,
-    EventUpdate,
-    Participation,
-    PersonCreate,
-    PersonRead,
-    PersonUpdate,
-    RegistrationCreate,
-    RegistrationDetail,
-    RegistrationUpdate,
-)
+from api.kit.db import SessionDep, WritingSessionDep
+from api.kit.tabular import XLSX_CONTENT_TYPE
 
 router = APIRouter(tags=["events"])
-
-
-@router.get("/companies", response_model=Page[CompanyRead], dependencies=[requires(Scope.read)])
-def list_companies(
-    session: SessionDep,
-    page: PageDep,
-    search: Annotated[QueryText | None, Query(description="Part of the name or CVR.")] = None,
-) -> dict:
-    """List companies by name."""
-    return paginate(session, contacts.list_companies_query(search), page, Company.updated_at)
-
-
-@router.post(
-    "/companies",
-    status_code=status.HTTP_201_CREATED,
-    response_model=CompanyRead,
-    dependencies=[requires(Scope.write)],
-)
-def create_company(session: SessionDep, data: CompanyCreate, response: Response) -> object:
-    """Add a company by its CVR number (validated; a CVR is registered once)."""
-    company = contacts.create_company(session, data)
-    created(response, f"/api/v1/companies/{company.id}", company.version)
-    return company
-
-
-@router.get(
-    "/companies/{company_id}", response_model=CompanyRead, dependencies=[requires(Scope.read)]
-)
-def get_company(session: SessionDep, company_id: Id, response: Response) -> object:
-    """Get one company."""
-    company = contacts.get_company(session, company_id)
-    set_etag(response, company.version)
-    return company
-
-
-@router.patch(
-    "/companies/{company_id}", response_model=CompanyRead, dependencies=[requires(Scope.write)]
-)
-def update_company(
-    session: SessionDep,
-    company_id: Id,
-    data: CompanyUpdate,
-    response: Response,
-    if_match: IfMatch = None,
-) -> object:
-    """Change a company's details (If-Match required; the CVR number stays)."""
-    company = contacts.get_company(session, company_id)
-    change_if_match(
-        response, if_match, company, lambda: contacts.update_company(session, company, data)
-    )
-    return company
-
-
-@router.get(
-    "/people", response_model=Page[PersonRead], dependencies=[requires(Scope.personal_read)]
-)
-def list_people(
-    session: SessionDep,
-    page: PageDep,
-    search: Annotated[QueryText | None, Query(description="Part of the name or e-mail.")] = None,
-) -> dict:
-    """List people (personal data: editors and admins)."""
-    return paginate(session, contacts.list_people_query(search), page, Person.updated_at)
-
-
-@router.post(
-    "/people",
-    status_code=status.HTTP_201_CREATED,
-    response_model=PersonRead,
-    dependencies=[requires(Scope.write), requires(Scope.personal_read)],
-)
-def create_person(session: SessionDep, data: PersonCreate, response: Response) -> object:
-    """Add a person."""
-    person = contacts.create_person(session, data)
-    created(response, f"/api/v1/people/{person.id}", person.version)
-    return person
 
 
 @router.get(
@@ -149,33 +73,15 @@ def list_company_registrations(session: SessionDep, company_id: Id, page: PageDe
 
 
 @router.get(
-    "/people/{person_id}", response_model=PersonRead, dependencies=[requires(Scope.personal_read)]
+    "/people/{person_id}/export",
+    response_model=PersonExport,
+    dependencies=[requires(Scope.personal_read)],
 )
-def get_person(session: SessionDep, person_id: Id, response: Response) -> object:
-    """Get one person (personal data)."""
+def export_person(session: WritingSessionDep, person_id: Id, response: Response) -> dict[str, Any]:
+    """Everything held about a person, as a JSON download; the export is audited."""
     person = contacts.get_person(session, person_id)
-    set_etag(response, person.version)
-    return person
-
-
-@router.patch(
-    "/people/{person_id}",
-    response_model=PersonRead,
-    dependencies=[requires(Scope.write), requires(Scope.personal_read)],
-)
-def update_person(
-    session: SessionDep,
-    person_id: Id,
-    data: PersonUpdate,
-    response: Response,
-    if_match: IfMatch = None,
-) -> object:
-    """Change a person's details (If-Match required)."""
-    person = contacts.get_person(session, person_id)
-    change_if_match(
-        response, if_match, person, lambda: contacts.update_person(session, person, data)
-    )
-    return person
+    response.headers["Content-Disposition"] = f'attachment; filename="person-{person.id}.json"'
+    return personal_data.export_person(session, person)
 
 
 @router.get("/events", response_model=Page[EventRead], dependencies=[requires(Scope.read)])
@@ -355,3 +261,93 @@ def get_demo_status(session: SessionDep) -> DemoStatus:
         companies=counts.companies,
         people=counts.people,
     )
+
+
+_PROBLEM = {"description": "Problem", "content": {"application/problem+json": {}}}
+
+
+class CSVResponse(Response):
+    media_type = "text/csv"
+
+
+class XLSXResponse(Response):
+    media_type = XLSX_CONTENT_TYPE
+
+
+def _binary(media_type: str, description: str) -> dict[int | str, dict[str, object]]:
+    schema = {"type": "string", "format": "binary"}
+    return {200: {"description": description, "content": {media_type: {"schema": schema}}}}
+
+
+def _download(event: Event, extension: str) -> dict[str, str]:
+    name = export.export_filename(event, extension)
+    # Personal data: no shared cache may keep a copy.
+    return {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+
+
+@router.post(
+    "/events/{event_id}/registrations/import",
+    response_model=signups.SignupImportReport,
+    responses={413: _PROBLEM, 409: _PROBLEM, 422: _PROBLEM},
+    dependencies=[requires(Scope.write), requires(Scope.personal_read)],
+    # Refused while it arrives, before it is spooled to disk (the margin is the multipart frame).
+    max_body_size=signups.MAX_UPLOAD_BYTES + 64 * 1024,
+)
+def import_registrations(
+    session: SessionDep,
+    event_id: Id,
+    file: Annotated[UploadFile, File(description="The sign-up list: CSV or XLSX, at most 10 MB.")],
+    mapping: Annotated[
+        str | None,
+        Form(
+            description='JSON naming your headers, e.g. {"name": "Deltager", "email": "Mail"}.',
+            json_schema_extra=imports.MAPPING_SCHEMA,
+        ),
+    ] = None,
+    dry_run: Annotated[bool, Query(description="Report what would happen; write nothing.")] = False,
+) -> signups.SignupImportReport:
+    """Import a sign-up list into the event's registrations, reporting each row's outcome."""
+    event = svc.get_event(session, event_id)
+    signups.ensure_open(event)  # before reading: no point fixing a file for a cancelled event
+    columns = signups.parse_mapping(mapping)
+    data = signups.read_upload(file.file)
+    table, rows = signups.read_signups(
+        data, filename=file.filename, content_type=file.content_type, mapping=columns
+    )
+    return signups.import_signups(session, event, table, rows, dry_run=dry_run)
+
+
+@router.get(
+    "/events/{event_id}/participants.csv",
+    response_class=CSVResponse,
+    responses=_binary("text/csv", "The participant list, UTF-8 with BOM, semicolon-separated."),
+    dependencies=[requires(Scope.personal_read)],
+)
+def export_participants_csv(
+    session: WritingSessionDep,
+    event_id: Id,
+    include_cancelled: Annotated[bool, Query(description="Also list cancellations.")] = False,
+) -> CSVResponse:
+    """Download the event's participant list as CSV (personal data)."""
+    event = svc.get_event(session, event_id)
+    content = export.export_participants(session, event, "csv", include_cancelled=include_cancelled)
+    return CSVResponse(content, headers=_download(event, "csv"))
+
+
+@router.get(
+    "/events/{event_id}/participants.xlsx",
+    response_class=XLSXResponse,
+    responses=_binary(XLSX_CONTENT_TYPE, "The participant list as an Excel workbook."),
+    dependencies=[requires(Scope.personal_read)],
+)
+def export_participants_xlsx(
+    session: WritingSessionDep,
+    event_id: Id,
+    include_cancelled: Annotated[bool, Query(description="Also list cancellations.")] = False,
+) -> XLSXResponse:
+    """Download the event's participant list as an XLSX workbook (personal data)."""
+    event = svc.get_event(session, event_id)
+    content = export.export_participants(
+        session, event, "xlsx", include_cancelled=include_cancelled
+    )
+    return XLSXResponse(content, headers=_download(event, "xlsx"))

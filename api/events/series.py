@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from api.errors import ConflictError, NotFoundError
 from api.events.models import Event, EventSeries
 from api.events.schemas import EventSeriesCreate, EventSeriesUpdate
 from api.goals.models import Goal
+from api.kit.errors import ConflictError, NotFoundError
 
 KEY_LENGTH = 100
 

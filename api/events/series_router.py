@@ -6,7 +6,10 @@ from fastapi import APIRouter, Query, Response, status
 
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.common import (
+from api.events import series as svc
+from api.events.models import EventSeries
+from api.events.schemas import EventSeriesCreate, EventSeriesRead, EventSeriesUpdate
+from api.kit.common import (
     Id,
     IfMatch,
     Page,
@@ -17,10 +20,7 @@ from api.common import (
     paginate,
     set_etag,
 )
-from api.db import SessionDep
-from api.events import series as svc
-from api.events.models import EventSeries
-from api.events.schemas import EventSeriesCreate, EventSeriesRead, EventSeriesUpdate
+from api.kit.db import SessionDep
 
 router = APIRouter(tags=["events"])
 

@@ -12,16 +12,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.config import get_settings
-from api.db import utcnow
-from api.errors import (
-    ConflictError,
-    InvalidInputError,
-    NotFoundError,
-    unknown_reference,
-    validation_errors,
-)
+from api.contacts.models import Company, Person
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
-from api.events.models import Company, Event, EventSeries, EventSession, Person, Registration
+from api.events.models import Event, EventSeries, EventSession, Registration
 from api.events.registrations import promote_waitlist, waitlist_positions
 from api.events.schemas import (
     EventCreate,
@@ -29,6 +22,14 @@ from api.events.schemas import (
     EventUpdate,
     RegistrationDetail,
     check_event,
+)
+from api.kit.db import utcnow
+from api.kit.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    unknown_reference,
+    validation_errors,
 )
 from api.plans.models import Initiative, Organization
 

@@ -16,8 +16,8 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from api import imports
-from api.errors import ConflictError, DomainError, InvalidInputError
+import api.kit.imports as imports
+from api.contacts.models import Person
 from api.events import registrations
 from api.events.enums import (
     PARTICIPANT_TYPE_LABELS,
@@ -25,9 +25,10 @@ from api.events.enums import (
     ParticipantType,
     RegistrationStatus,
 )
-from api.events.models import Event, Person, Registration
+from api.events.models import Event, Registration
 from api.events.schemas import RegistrationCreate
-from api.tabular import Table, TabularError, read_table
+from api.kit.errors import ConflictError, DomainError, InvalidInputError
+from api.kit.tabular import Table, TabularError, read_table
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Far above any event's sign-up list; a bigger file is the wrong file, and each row is a

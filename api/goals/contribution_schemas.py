@@ -4,7 +4,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from api.enums import Unit
+from api.goals.enums import Unit
 from api.goals.registry import Aggregation, ContributionKind
 
 

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.enums import GoalKind
 from api.goals.contribution_schemas import ContributionRead, GoalContributions
+from api.goals.enums import GoalKind
 from api.goals.formatting import format_day
 from api.goals.models import Goal, MilestoneNote
 from api.goals.registry import Contribution, MetricRequest, get_metric, parse_params

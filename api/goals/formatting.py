@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from babel.dates import format_date
 
-from api.enums import Unit
+from api.goals.enums import Unit
 
 LOCALE = "da_DK"
 # Danish digits: "." groups thousands, "," marks decimals. Progress formats hundreds of values

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.enums import Unit
+from api.goals.enums import Unit
 from api.goals.formatting import format_day, format_number
 from api.goals.models import Measurement
 from api.goals.registry import Aggregation, Contribution, MetricRequest, register

@@ -6,16 +6,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base, Timestamped, Value
-from api.enums import (
-    Direction,
-    GoalKind,
-    MeasurementSource,
-    MilestoneState,
-    Pace,
-    Unit,
-    db_enum,
-)
+from api.goals.enums import Direction, GoalKind, MeasurementSource, MilestoneState, Pace, Unit
+from api.kit.db import Base, Timestamped, Value, db_enum
 
 if TYPE_CHECKING:
     from api.plans.models import ActionPlan, Initiative

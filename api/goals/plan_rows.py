@@ -42,10 +42,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
-from api.enums import Direction, GoalKind, InitiativeStatus, MilestoneState, Pace, Unit
+from api.goals.enums import Direction, GoalKind, MilestoneState, Pace, Unit
 from api.goals.models import Goal, GoalComment, GoalTarget, Measurement, MilestoneNote
 from api.goals.progress_schemas import Comment
 from api.goals.rules import YearTarget
+from api.plans.enums import InitiativeStatus
 from api.plans.models import ActionPlan, Initiative, Objective, Track
 
 

@@ -17,8 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.enums import GoalKind, MilestoneState, Pace
-from api.errors import NotFoundError
+from api.goals.enums import GoalKind, MilestoneState, Pace
 from api.goals.plan_rows import (
     GoalData,
     GoalRow,
@@ -34,6 +33,7 @@ from api.goals.registry import MetricRequest, get_metric, parse_params
 from api.goals.rules import Rule, Status, YearTarget, assess, assess_milestone
 from api.goals.schemas import Baseline
 from api.goals.trajectory import Delivery, Planner, period_of, planner_for, year_elapsed
+from api.kit.errors import NotFoundError
 
 
 @dataclass(frozen=True)

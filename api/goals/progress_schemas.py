@@ -5,9 +5,10 @@ from datetime import date
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict  # pydantic needs this one on Python 3.11
 
-from api.enums import Direction, GoalKind, InitiativeStatus, MilestoneState, Pace, Unit
+from api.goals.enums import Direction, GoalKind, MilestoneState, Pace, Unit
 from api.goals.schemas import Baseline
 from api.goals.trajectory import Basis
+from api.plans.enums import InitiativeStatus
 
 
 class StatusCounts(BaseModel):

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal, Protocol
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
-from api.enums import Unit
+from api.goals.enums import Unit
 
 
 @dataclass(frozen=True)

@@ -6,24 +6,11 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from api.auth.deps import CurrentActor, requires
 from api.auth.permissions import Scope
-from api.common import (
-    Id,
-    IfMatch,
-    IsoDate,
-    Page,
-    PageDep,
-    PlanYear,
-    change_if_match,
-    created,
-    paginate,
-    set_etag,
-)
-from api.db import SessionDep
-from api.deps import GoalDep, MeasurementDep, PlanDep, today
-from api.enums import GoalKind
 from api.goals import service as svc
 from api.goals.contribution_schemas import GoalContributions
 from api.goals.contributions import goal_contributions
+from api.goals.deps import GoalDep, MeasurementDep
+from api.goals.enums import GoalKind
 from api.goals.models import Goal
 from api.goals.progress import plan_progress
 from api.goals.progress_schemas import PlanProgress
@@ -40,7 +27,22 @@ from api.goals.schemas import (
     MilestoneNoteCreate,
     MilestoneNoteRead,
 )
-from api.read_cache import NOT_MODIFIED, cached_json
+from api.kit.clock import today
+from api.kit.common import (
+    Id,
+    IfMatch,
+    IsoDate,
+    Page,
+    PageDep,
+    PlanYear,
+    change_if_match,
+    created,
+    paginate,
+    set_etag,
+)
+from api.kit.db import SessionDep
+from api.kit.read_cache import NOT_MODIFIED, cached_json
+from api.plans.deps import PlanDep
 
 router = APIRouter(tags=["goals"])
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from api.enums import Direction, MilestoneState, Pace, Unit
+from api.goals.enums import Direction, MilestoneState, Pace, Unit
 from api.goals.formatting import format_day, format_value
 from api.goals.trajectory import (
     Basis,

@@ -12,9 +12,9 @@ from pydantic import (
     model_validator,
 )
 
-from api.common import Amount, Id, NonNegativeAmount, RequestBody, Schema
-from api.enums import Direction, GoalKind, MeasurementSource, MilestoneState, Pace, Unit
+from api.goals.enums import Direction, GoalKind, MeasurementSource, MilestoneState, Pace, Unit
 from api.goals.registry import get_metric, parse_params
+from api.kit.common import Amount, Id, NonNegativeAmount, RequestBody, Schema
 
 GOAL_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 YEAR_KEY_PATTERN = r"^(19[0-9][0-9]|2[01][0-9][0-9]|2200)$"

@@ -7,11 +7,7 @@ from pydantic import ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.common import INT32_MAX
-from api.db import touch
-from api.enums import GoalKind
-from api.errors import ConflictError, InvalidInputError, NotFoundError
-from api.errors import validation_errors as pydantic_errors
+from api.goals.enums import GoalKind
 from api.goals.models import Goal, GoalComment, Measurement, MilestoneNote
 from api.goals.registry import reference_problems
 from api.goals.schemas import (
@@ -23,6 +19,10 @@ from api.goals.schemas import (
     MilestoneNoteCreate,
     TargetSpec,
 )
+from api.kit.common import INT32_MAX
+from api.kit.db import touch
+from api.kit.errors import ConflictError, InvalidInputError, NotFoundError
+from api.kit.errors import validation_errors as pydantic_errors
 from api.plans.models import ActionPlan, Initiative
 
 

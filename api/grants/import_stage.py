@@ -45,10 +45,10 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.data_version import mark_changed
-from api.db import UTCDateTime, Value, utcnow
-from api.events.models import Company
+from api.contacts.models import Company
 from api.grants.models import Grant
+from api.kit.data_version import mark_changed
+from api.kit.db import UTCDateTime, Value, utcnow
 
 # The import id a staged grant carries while the import has none yet (no import has it).
 STAGING = -1

@@ -49,19 +49,19 @@ from sqlalchemy.orm import Session
 
 from api.auth.audit import record
 from api.auth.permissions import SYSTEM, Actor
-from api.common import AMOUNT_LIMIT
-from api.danish import parse_amount, parse_date
-from api.db import one_of, plan_for_actual_values, utcnow
-from api.errors import ConflictError
-from api.events.cvr import normalise_cvr
-from api.events.models import Company
+from api.contacts.cvr import normalise_cvr
+from api.contacts.models import Company
 from api.grants.enums import ACCEPTED, RowOutcome
 from api.grants.import_stage import STAGING, Stage
 from api.grants.models import Grant, GrantImport, GrantProgramme, programme_key
 from api.grants.schemas import GrantImportReport, ImportCounts, RowsListed
-from api.imports import file_error, no_rows_error, upload_size
-from api.tabular import Table as Sheet
-from api.tabular import TabularError, read_table
+from api.kit.common import AMOUNT_LIMIT
+from api.kit.danish import parse_amount, parse_date
+from api.kit.db import one_of, plan_for_actual_values, utcnow
+from api.kit.errors import ConflictError
+from api.kit.imports import file_error, no_rows_error, upload_size
+from api.kit.tabular import Table as Sheet
+from api.kit.tabular import TabularError, read_table
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 CHUNK_ROWS = 1000

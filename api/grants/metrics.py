@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Row, and_, case, func, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
-from api.enums import Unit
-from api.events.models import Company
+from api.contacts.models import Company
+from api.goals.enums import Unit
 from api.goals.formatting import format_day, format_value
 from api.goals.registry import Aggregation, Contribution, MetricRequest, register
 from api.grants.enums import GrantTheme

@@ -7,10 +7,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base, Timestamped, UTCDateTime, Value, utcnow
-from api.enums import db_enum
-from api.events.models import Company
+from api.contacts.models import Company
 from api.grants.enums import GrantTheme
+from api.kit.db import Base, Timestamped, UTCDateTime, Value, db_enum, utcnow
 
 HUB = "Erhvervshus Sjælland"
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")

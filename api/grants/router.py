@@ -5,23 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile, status
 from sqlalchemy.orm import Session
 
-from api import idempotency, imports
+import api.kit.idempotency as idempotency
+import api.kit.imports as imports
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.common import (
-    Id,
-    IfMatch,
-    Page,
-    PageDep,
-    QueryText,
-    change_if_match,
-    created,
-    paginate,
-    set_etag,
-)
-from api.db import SessionDep, reading_beside
-from api.deps import today
-from api.errors import NotFoundError
 from api.grants import importer
 from api.grants import service as svc
 from api.grants.enums import GrantTheme
@@ -38,7 +25,21 @@ from api.grants.schemas import (
     ProgrammeUpdate,
     RowsListed,
 )
-from api.imports import parse_mapping
+from api.kit.clock import today
+from api.kit.common import (
+    Id,
+    IfMatch,
+    Page,
+    PageDep,
+    QueryText,
+    change_if_match,
+    created,
+    paginate,
+    set_etag,
+)
+from api.kit.db import SessionDep, reading_beside
+from api.kit.errors import NotFoundError
+from api.kit.imports import parse_mapping
 
 router = APIRouter(tags=["grants"])
 

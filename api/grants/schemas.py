@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.common import RequestBody, Schema
 from api.grants.enums import GrantTheme, RowOutcome
+from api.kit.common import RequestBody, Schema
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Operator = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -6,8 +6,7 @@ from typing import Any
 from sqlalchemy import Select, String, cast, extract, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from api.errors import ConflictError, NotFoundError
-from api.events.models import Company
+from api.contacts.models import Company
 from api.grants.enums import GrantTheme
 from api.grants.models import Grant, GrantImport, GrantProgramme, programme_key
 from api.grants.schemas import (
@@ -17,6 +16,7 @@ from api.grants.schemas import (
     ProgrammeUpdate,
     SummaryRow,
 )
+from api.kit.errors import ConflictError, NotFoundError
 
 THEME_LABELS = {
     GrantTheme.climate: "Klima og grøn omstilling",

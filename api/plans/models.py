@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base, Timestamped
-from api.enums import InitiativeStatus, PlanStatus, db_enum
+from api.kit.db import Base, Timestamped, db_enum
+from api.plans.enums import InitiativeStatus, PlanStatus
 
 if TYPE_CHECKING:
     from api.goals.models import Goal

@@ -3,11 +3,11 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
-from fastapi.responses import PlainTextResponse
 
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.common import (
+from api.kit.clock import today
+from api.kit.common import (
     Id,
     IfMatch,
     Page,
@@ -19,13 +19,12 @@ from api.common import (
     paginate,
     set_etag,
 )
-from api.db import SessionDep
-from api.deps import InitiativeDep, PlanDep, today
-from api.enums import InitiativeStatus, PlanStatus
-from api.plans import plan_export
+from api.kit.db import SessionDep
+from api.kit.read_cache import cached_json
 from api.plans import service as svc
+from api.plans.deps import InitiativeDep, PlanDep
+from api.plans.enums import InitiativeStatus, PlanStatus
 from api.plans.models import ActionPlan, Initiative, Organization
-from api.plans.plan_file import dump_plan_file
 from api.plans.schemas import (
     CarryOverResult,
     InitiativeCreate,
@@ -41,7 +40,6 @@ from api.plans.schemas import (
     PlanUpdate,
     StrategyRead,
 )
-from api.read_cache import cached_json
 
 router = APIRouter(tags=["plans"])
 
@@ -145,23 +143,6 @@ def carry_over(session: SessionDep, plan: PlanDep) -> dict:
     """Copy the plan's unfinished initiatives and their goals into next year's draft plan."""
     target, carried, skipped = svc.carry_over(session, plan)
     return {"plan": target, "carried": carried, "skipped": skipped}
-
-
-@router.get(
-    "/plans/{year}/export",
-    response_class=PlainTextResponse,
-    responses={200: {"content": {"application/yaml": {}}, "description": "The plan file."}},
-    dependencies=[requires(Scope.read)],
-)
-def export_plan(session: SessionDep, year: PlanYear) -> PlainTextResponse:
-    """The plan as a plan file (YAML), the format `erhverv load-plan` reads."""
-    plan = svc.get_plan(session, year, full=True)
-    text = dump_plan_file(plan_export.export_plan(session, plan))
-    return PlainTextResponse(
-        text,
-        media_type="application/yaml; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{year}.yaml"'},
-    )
 
 
 @router.get(

@@ -4,9 +4,9 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from api.common import Id, RequestBody, Schema
-from api.enums import InitiativeStatus, PlanStatus
 from api.goals.schemas import GoalRead
+from api.kit.common import Id, RequestBody, Schema
+from api.plans.enums import InitiativeStatus, PlanStatus
 
 
 class OrganizationRead(Schema):

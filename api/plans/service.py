@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.common import INT32_MAX
-from api.db import touch
-from api.enums import InitiativeStatus, PlanStatus
-from api.errors import ConflictError, NotFoundError, required_by_data, unknown_reference
 from api.goals.models import Goal, GoalTarget
+from api.kit.common import INT32_MAX
+from api.kit.db import touch
+from api.kit.errors import ConflictError, NotFoundError, required_by_data, unknown_reference
+from api.plans.enums import InitiativeStatus, PlanStatus
 from api.plans.models import ActionPlan, Initiative, Objective, Organization, Strategy, Track
 from api.plans.schemas import (
     InitiativeCreate,

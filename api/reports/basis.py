@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.enums import GoalKind, Unit
 from api.goals.contributions import goal_contributions
+from api.goals.enums import GoalKind, Unit
 from api.goals.formatting import format_day, format_value
 from api.goals.models import Goal
 from api.plans.models import ActionPlan

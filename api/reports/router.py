@@ -7,15 +7,15 @@ from fastapi.responses import HTMLResponse
 
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.common import IsoDate, PlanYear
-from api.db import SessionDep
-from api.deps import today
+from api.kit.clock import today
+from api.kit.common import IsoDate, PlanYear
+from api.kit.db import SessionDep
+from api.kit.read_cache import NOT_MODIFIED, Rendered, cached_body
+from api.kit.tabular import XLSX_CONTENT_TYPE
 from api.plans.service import get_plan
-from api.read_cache import NOT_MODIFIED, Rendered, cached_body
 from api.reports.html import report_html
 from api.reports.service import plan_report, report_filename
 from api.reports.xlsx import report_xlsx
-from api.tabular import XLSX_CONTENT_TYPE
 
 router = APIRouter(tags=["reports"])
 

@@ -10,7 +10,7 @@ from datetime import date
 from babel.dates import format_date
 from sqlalchemy.orm import Session
 
-from api.enums import Direction, GoalKind, Pace, Unit
+from api.goals.enums import Direction, GoalKind, Pace, Unit
 from api.goals.formatting import LOCALE, format_day, format_value
 from api.goals.progress import plan_progress
 from api.goals.progress_schemas import GoalProgress, PlanProgress, StatusCounts
@@ -23,7 +23,7 @@ PLAN_LEVEL = "Hele planen"  # the "track" of the plan-level goals
 NO_VALUE = "–"
 
 # Every status a goal can have, in the order a summary lists them: the measurable goals'
-# (api.goals.rules.Status), then the milestones' states (api.enums.MilestoneState).
+# (api.goals.rules.Status), then the milestones' states (api.goals.enums.MilestoneState).
 STATUS_LABELS = {
     "achieved": "Nået",
     "on_track": "På sporet",

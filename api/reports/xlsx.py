@@ -1,7 +1,7 @@
 """The report as an XLSX workbook: "Mål" (one row per goal), "Planens tal" and "Overblik".
 
 Numbers are number cells with a number format showing the unit; every text goes through
-`api.spreadsheet.set_text`, so nothing a user typed can run as a formula.
+`api.kit.spreadsheet.set_text`, so nothing a user typed can run as a formula.
 """
 
 import io
@@ -14,9 +14,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.enums import Unit
+from api.goals.enums import Unit
+from api.kit.spreadsheet import set_text
 from api.reports.service import Report, ReportGoal
-from api.spreadsheet import set_text
 
 GOALS_SHEET = "Mål"
 FIGURES_SHEET = "Planens tal"

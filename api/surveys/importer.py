@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from api.auth.audit import record
 from api.auth.permissions import SYSTEM, Actor
-from api.danish import parse_date
-from api.db import utcnow
-from api.errors import InvalidInputError
-from api.imports import file_error, no_rows_error, upload_size
+from api.kit.danish import parse_date
+from api.kit.db import utcnow
+from api.kit.errors import InvalidInputError
+from api.kit.imports import file_error, no_rows_error, upload_size
+from api.kit.tabular import Table, TabularError, read_table
 from api.surveys.enums import NO, NO_ANSWER, SCALE_WORDS, YES, QuestionKind, RowOutcome
 from api.surveys.models import Survey, SurveyAnswer, SurveyImport, SurveyQuestion, SurveyResponse
 from api.surveys.schemas import (
@@ -32,7 +33,6 @@ from api.surveys.schemas import (
     ImportRow,
     SurveyImportReport,
 )
-from api.tabular import Table, TabularError, read_table
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000  # far above any survey of Lejre's companies

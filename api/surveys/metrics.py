@@ -24,10 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from api.danish import local_day, local_day_start
-from api.enums import Unit
+from api.goals.enums import Unit
 from api.goals.formatting import format_day
 from api.goals.registry import Aggregation, Contribution, MetricRequest, register
+from api.kit.danish import local_day, local_day_start
 from api.surveys.enums import SCALE_WORDS, SURVEY_KIND_LABELS, SurveyKind
 from api.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 

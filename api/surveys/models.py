@@ -6,8 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base, Timestamped, UTCDateTime, utcnow
-from api.enums import db_enum
+from api.kit.db import Base, Timestamped, UTCDateTime, db_enum, utcnow
 from api.surveys.enums import QuestionKind, SurveyKind
 
 

@@ -4,10 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
-from api import imports
+import api.kit.imports as imports
 from api.auth.deps import CurrentActor, requires
 from api.auth.permissions import Scope
-from api.common import (
+from api.kit.clock import today
+from api.kit.common import (
     Id,
     IfMatch,
     Page,
@@ -17,9 +18,8 @@ from api.common import (
     paginate,
     set_etag,
 )
-from api.db import SessionDep
-from api.deps import today
-from api.imports import parse_mapping
+from api.kit.db import SessionDep
+from api.kit.imports import parse_mapping
 from api.surveys import importer
 from api.surveys import service as svc
 from api.surveys.enums import SurveyKind

@@ -5,7 +5,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from api.common import Id, RequestBody, Schema
+from api.kit.common import Id, RequestBody, Schema
 from api.surveys.enums import QuestionKind, RowOutcome, SurveyKind
 
 QuestionKey = Annotated[

@@ -5,8 +5,8 @@ from collections import Counter, defaultdict
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.errors import ConflictError, NotFoundError, unknown_reference
 from api.events.models import Event
+from api.kit.errors import ConflictError, NotFoundError, unknown_reference
 from api.surveys.enums import QuestionKind, SurveyKind
 from api.surveys.models import (
     Survey,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.auth.deps import CSRF_HEADER, SECURE_SESSION_COOKIE, SESSION_COOKIE
 from api.auth.models import UserSession
 from api.config import Settings
-from api.db import utcnow
+from api.kit.db import utcnow
 from api.main import create_app
 from tests.conftest import PASSWORD
 from tests.helpers import assert_problem

@@ -19,9 +19,9 @@ from api.auth.permissions import Role, Scope
 from api.auth.schemas import TokenCreate, UserCreate
 from api.auth.service import create_token, create_user, start_session
 from api.config import Settings
-from api.db import make_engine
+from api.kit.db import make_engine
+from api.kit.migrate import upgrade
 from api.main import create_app
-from api.migrate import upgrade
 from tests.conftest import BACKENDS, fresh_postgres_database
 from tests.helpers import assert_problem
 

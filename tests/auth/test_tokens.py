@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from api.auth.models import ApiToken
 from api.cli import app as cli
 from api.config import Settings
-from api.db import utcnow
+from api.kit.db import utcnow
 from tests.helpers import assert_problem
 
 TOKENS = "/api/v1/tokens"

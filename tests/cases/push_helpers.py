@@ -13,9 +13,9 @@ import httpx
 from rich.console import Console
 from typer.testing import CliRunner, Result
 
-from api.cases.client import run_push
-from api.cases.client_file import FIELDS
 from api.cli import app
+from api.clients.cases import run_push
+from api.clients.cases_file import FIELDS
 from tests.events.helpers import valid_cvr
 from tests.live_server import LiveServer
 

@@ -12,11 +12,12 @@ from typer.testing import CliRunner
 from api.auth.models import AuditEntry
 from api.cli import app as cli
 from api.config import DEFAULT_PLAN_FILE
-from api.db import make_engine
-from api.errors import ConflictError, InvalidInputError
+from api.contacts.models import Company, Person
 from api.events.demo import DEMO_DESCRIPTION, DEMO_PREFIX, LOCAL, DemoReport, load_demo
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
-from api.events.models import Company, Event, Person, Registration
+from api.events.models import Event, Registration
+from api.kit.db import make_engine
+from api.kit.errors import ConflictError, InvalidInputError
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 

@@ -13,19 +13,13 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from api.config import DEFAULT_PLAN_FILE
-from api.db import make_engine
-from api.errors import ConflictError
+from api.contacts.models import Company, Person
 from api.events.demo import DemoReport, load_demo, remove_demo
 from api.events.enums import RegistrationStatus
-from api.events.models import (
-    Company,
-    Event,
-    EventSession,
-    Person,
-    Registration,
-    event_initiatives,
-)
+from api.events.models import Event, EventSession, Registration, event_initiatives
 from api.grants.models import Grant, GrantProgramme
+from api.kit.db import make_engine
+from api.kit.errors import ConflictError
 from tests.events.helpers import make_company, make_event, register, valid_cvr
 from tests.helpers import assert_problem
 

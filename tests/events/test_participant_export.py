@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth.models import AuditEntry
-from api.db import utcnow
-from api.events.models import Person
+from api.contacts.models import Person
 from api.events.participant_export import neutralise, slug
+from api.kit.db import utcnow
 from tests.events.helpers import make_event, register, valid_cvr
 from tests.helpers import assert_problem
 

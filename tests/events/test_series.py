@@ -14,8 +14,8 @@ from api.events.metrics import EventsHeldParams
 from api.events.models import Event, EventSeries
 from api.events.series import series_key
 from api.goals.registry import MetricRequest, get_metric
-from api.plans.loader import load_plan
-from api.plans.plan_file import PlanFileError, parse_plan_file
+from api.plan_data.loader import load_plan
+from api.plan_data.plan_file import PlanFileError, parse_plan_file
 from tests.events.helpers import event_series, make_event
 from tests.helpers import assert_problem
 

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.auth.models import AuditEntry
+from api.contacts.models import Company, Person
 from api.events import signup_import
-from api.events.models import Company, Person, Registration
+from api.events.models import Registration
 from tests.events.helpers import make_company, make_event, register, valid_cvr
 from tests.helpers import assert_problem
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from api.auth.permissions import Role, Scope
 from api.auth.schemas import UserCreate
 from api.auth.service import create_user
-from api.db import make_engine
+from api.kit.db import make_engine
 from tests.live_server import LiveServer, live_server
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from api.db import utcnow
+from api.kit.db import utcnow
 from tests.frontend.conftest import Staff, log_in, screenshot, serious_violations, settled
 from tests.live_server import LiveServer
 

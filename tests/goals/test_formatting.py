@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from babel.numbers import format_decimal
 
-from api.enums import Unit
+from api.goals.enums import Unit
 from api.goals.formatting import format_day, format_number, format_value
 
 

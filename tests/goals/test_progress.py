@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.deps import today
-from api.enums import Direction, GoalKind, Pace, Unit
+from api.goals.enums import Direction, GoalKind, Pace, Unit
 from api.goals.models import Goal
+from api.kit.clock import today
 from tests.helpers import add_measurement, assert_problem, make_goal
 
 URL = "/api/v1/plans/2026/progress"

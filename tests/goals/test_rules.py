@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from api.enums import Direction, Pace, Unit
+from api.goals.enums import Direction, Pace, Unit
 from api.goals.rules import AT_RISK_PACE, Rule, Status, YearTarget, assess, year_elapsed
 
 MID_YEAR = date(2026, 7, 2)  # day 183 of 365

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from api.enums import Direction, Pace, Unit
 from api.events.models import Event
+from api.goals.enums import Direction, Pace, Unit
 from api.goals.models import Goal, GoalTarget
 from tests.events.helpers import event_series, make_event, register
 from tests.helpers import add_measurement, make_goal

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.auth.models import AuditEntry
-from api.events.models import Company
+from api.contacts.models import Company
 from api.grants import importer
 from api.grants.models import Grant, GrantImport
-from api.tabular import XLSX_CONTENT_TYPE
+from api.kit.tabular import XLSX_CONTENT_TYPE
 from tests.grants.helpers import (
     CVR_A,
     CVR_B,

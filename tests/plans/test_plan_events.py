@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from api.config import DEFAULT_PLAN_FILE
 from api.events.models import Event
-from api.plans.loader import load_plan
-from api.plans.plan_file import PlanFileError, parse_plan_file
+from api.plan_data.loader import load_plan
+from api.plan_data.plan_file import PlanFileError, parse_plan_file
 
 SHIPPED = yaml.safe_load(DEFAULT_PLAN_FILE.read_text(encoding="utf-8"))
 CONFERENCE = {

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from api.cli import app as cli
 from api.config import DEFAULT_PLAN_FILE
 from api.goals.models import Goal, Measurement
-from api.plans.loader import load_plan
+from api.plan_data.loader import load_plan
+from api.plan_data.plan_file import PlanFileError, parse_plan_file
 from api.plans.models import Initiative
-from api.plans.plan_file import PlanFileError, parse_plan_file
 
 SHIPPED = DEFAULT_PLAN_FILE.read_text(encoding="utf-8")
 # The plan document the data is taken from, kept beside it (a copy of shared/seed).

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.enums import GoalKind, Unit
+from api.goals.enums import GoalKind, Unit
 from api.goals.models import Goal
 from api.plans.models import Initiative, Track
 from tests.helpers import add_measurement, assert_problem, make_goal, plan_2026
