@@ -53,6 +53,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Unit tests of the SPA (Vitest), then every Python test, the browser tests included.
 test: lint build $(CHROMIUM)

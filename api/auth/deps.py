@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection
@@ -50,7 +50,8 @@ def session_token(request: Request) -> str | None:
 
 
 def _settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 @contextmanager
@@ -143,7 +144,7 @@ def _count_request(request: Request, actor: Actor, settings: Settings) -> None:
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def requires(scope: Scope) -> object:
+def requires(scope: Scope) -> params.Depends:
     """The permission a route needs; the one place each route states it."""
 
     async def check(request: Request, actor: CurrentActor, session: SessionDep) -> Actor:
@@ -164,7 +165,8 @@ def requires(scope: Scope) -> object:
         return actor
 
     check.__name__ = f"requires_{scope.value.replace(':', '_')}"
-    return Depends(check)
+    dependency: params.Depends = Depends(check)
+    return dependency
 
 
 _TOUCHED = "erhverv_actor_touched"
@@ -178,19 +180,21 @@ def mark_private(request: Request) -> None:
     request.scope[NO_STORE] = True
 
 
-def private() -> object:
+def private() -> params.Depends:
     """Marks a route that answers with its caller's own data (/auth/me, login)."""
 
     def mark(request: Request) -> None:
         mark_private(request)
 
-    return Depends(mark)
+    dependency: params.Depends = Depends(mark)
+    return dependency
 
 
-def public() -> object:
+def public() -> params.Depends:
     """Marks a route that anyone may call (login, health)."""
 
     def allow() -> None:
         return None
 
-    return Depends(allow)
+    dependency: params.Depends = Depends(allow)
+    return dependency

@@ -27,7 +27,7 @@ from api.auth.deps import (
     session_token,
 )
 from api.auth.models import User
-from api.auth.permissions import ActorKind, Scope
+from api.auth.permissions import ROLE_SCOPES, ActorKind, Scope
 from api.auth.schemas import (
     AuditEntryRead,
     LoginRequest,
@@ -153,7 +153,7 @@ def _finish_login(
         name=user.name,
         email=user.email,
         role=user.role,
-        scopes=sorted(svc.ROLE_SCOPES[user.role]),
+        scopes=sorted(ROLE_SCOPES[user.role]),
         csrf_token=csrf,
     )
     response = JSONResponse(me.model_dump(mode="json"))
@@ -220,7 +220,7 @@ def change_password(
 
 
 @router.get("/users", response_model=Page[UserRead], dependencies=[requires(Scope.admin)])
-def list_users(session: SessionDep, page: PageDep) -> dict:
+def list_users(session: SessionDep, page: PageDep) -> dict[str, Any]:
     """List staff users."""
     return paginate(session, svc.list_users_query(), page, User.updated_at)
 
@@ -231,7 +231,7 @@ def list_users(session: SessionDep, page: PageDep) -> dict:
     response_model=UserCreated,
     dependencies=[requires(Scope.admin)],
 )
-def create_user(session: SessionDep, data: UserCreate, response: Response) -> dict:
+def create_user(session: SessionDep, data: UserCreate, response: Response) -> dict[str, Any]:
     """Create a staff user; a generated password is returned this once."""
     user, password = svc.create_user(session, data)
     created(response, f"/api/v1/users/{user.id}", user.version)
@@ -261,7 +261,7 @@ def update_user(
 
 
 @router.get("/tokens", response_model=Page[TokenRead], dependencies=[requires(Scope.admin)])
-def list_tokens(session: SessionDep, page: PageDep) -> dict:
+def list_tokens(session: SessionDep, page: PageDep) -> dict[str, Any]:
     """List API tokens (never the tokens themselves)."""
     return paginate(session, svc.list_tokens_query(), page)
 
@@ -278,7 +278,7 @@ def create_token(
     actor: CurrentActor,
     data: TokenCreate,
     response: Response,
-) -> dict:
+) -> dict[str, Any]:
     """Create an API token for a machine client; the token is shown this once."""
     max_days = request.app.state.settings.token_max_days
     token, raw = svc.create_token(session, data, created_by=actor.name, max_days=max_days)
@@ -312,7 +312,7 @@ def list_audit(
     actor_id: Annotated[Id | None, Query()] = None,
     since: Annotated[IsoDateTime | None, Query(description="From this time.")] = None,
     until: Annotated[IsoDateTime | None, Query(description="Before this time.")] = None,
-) -> dict:
+) -> dict[str, Any]:
     """The audit log, newest first, filtered by entity, actor and time."""
     query = svc.list_audit_query(entity, entity_id, actor_kind, actor_id, since, until)
     return paginate(session, query, page)

@@ -49,7 +49,7 @@ def get_user(session: Session, user_id: int) -> User:
     return user
 
 
-def list_users_query() -> Select[tuple[User]]:
+def list_users_query() -> Select[User]:
     return select(User).order_by(User.name, User.id)
 
 
@@ -252,7 +252,7 @@ def end_sessions(session: Session, user_id: int) -> None:
     session.execute(delete(UserSession).where(UserSession.user_id == user_id))
 
 
-def list_tokens_query() -> Select[tuple[ApiToken]]:
+def list_tokens_query() -> Select[ApiToken]:
     return select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
 
 
@@ -360,7 +360,7 @@ def list_audit_query(
     actor_id: int | None,
     since: datetime | None,
     until: datetime | None,
-) -> Select[tuple[AuditEntry]]:
+) -> Select[AuditEntry]:
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     conditions = {
         AuditEntry.entity: entity,

@@ -104,7 +104,9 @@ _COLUMNS = {
 }
 
 
-def _year_events(session: Session, low: datetime, high: datetime) -> Sequence[Row[Any]]:
+def _year_events(
+    session: Session, low: datetime, high: datetime
+) -> Sequence[Row[*tuple[Any, ...]]]:
     """The year's events in `_COLUMNS` and then participants, track and initiative number.
 
     An event of two initiatives comes as two rows, one after the other.
@@ -128,7 +130,9 @@ def _year_events(session: Session, low: datetime, high: datetime) -> Sequence[Ro
     return session.connection().execute(query).all()
 
 
-def _months(rows: Sequence[Row[Any]], zone: ZoneInfo) -> list[dict[str, list[dict[str, Any]]]]:
+def _months(
+    rows: Sequence[Row[*tuple[Any, ...]]], zone: ZoneInfo
+) -> list[dict[str, list[dict[str, Any]]]]:
     """Each month's events by legend group, as CalendarEvent dicts."""
     months: list[dict[str, list[dict[str, Any]]]] = [
         {group.value: [] for group in CalendarGroup} for _ in MONTH_NAMES

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, literal, select, union_all
@@ -102,10 +102,13 @@ def target_days() -> ColumnElement[int]:
     return func.coalesce(CaseTarget.target_days, planned)
 
 
-def kind_targets(session: Session) -> dict[CaseKind, tuple[int | None, str]]:
+TargetBasis = Literal["set", "plan", "none"]
+
+
+def kind_targets(session: Session) -> dict[CaseKind, tuple[int | None, TargetBasis]]:
     """Each kind's target in days and its basis: 'set' by staff, the 'plan''s, or 'none'."""
     set_days = dict(session.execute(select(CaseTarget.kind, CaseTarget.target_days)).all())
-    targets: dict[CaseKind, tuple[int | None, str]] = {}
+    targets: dict[CaseKind, tuple[int | None, TargetBasis]] = {}
     for kind in CaseKind:
         if kind in set_days:
             targets[kind] = (set_days[kind], "set")
@@ -116,7 +119,7 @@ def kind_targets(session: Session) -> dict[CaseKind, tuple[int | None, str]]:
     return targets
 
 
-def with_targets(query: Select[Any]) -> Select[Any]:
+def with_targets(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     """Cases joined to their kind's target: a join, not a lookup per row (a million rows)."""
     return query.select_from(Case).outerjoin(CaseTarget, CaseTarget.kind == Case.kind)
 

@@ -1,7 +1,7 @@
 """HTTP layer of cases: the case system's upserts (one and batch), reading, targets, metrics."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -216,7 +216,7 @@ def list_cases(
     decided_from: Annotated[IsoDate | None, Query(description="Decided on or after.")] = None,
     decided_to: Annotated[IsoDate | None, Query(description="Decided on or before.")] = None,
     open_only: Annotated[bool, Query(description="Undecided cases only.")] = False,
-) -> dict:
+) -> dict[str, Any]:
     """List cases, newest received first."""
     query = svc.list_cases_query(
         source=source,

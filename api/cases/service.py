@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, Table, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -169,7 +169,7 @@ def ingest(
             # Core, and every column in every row: the ORM would split rows whose None fields
             # differ into hundreds of statements.
             rows = [{**case.values, "created_at": now, "updated_at": now} for case in inserts]
-            ids = insert_rows(session, Case.__table__, rows)
+            ids = insert_rows(session, cast(Table, Case.__table__), rows)
             for case, id_ in zip(inserts, ids, strict=True):
                 for result in case.waiting:
                     result["id"] = id_
@@ -283,7 +283,7 @@ def list_cases_query(
     decided_from: date | None = None,
     decided_to: date | None = None,
     open_only: bool = False,
-) -> Select[tuple[Case]]:
+) -> Select[Case]:
     query = select(Case).order_by(Case.received_on.desc(), Case.id.desc())
     if source is not None:
         query = query.where(Case.source == source)

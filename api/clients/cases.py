@@ -115,7 +115,8 @@ def retry_after(response: httpx.Response) -> float | None:
 
 def backoff(attempt: int) -> float:
     """The wait before new attempt number `attempt` (1, 2, …): 0.5 s, 1, 2, 4, … at most 30."""
-    return min(FIRST_DELAY * 2 ** (attempt - 1), MAX_DELAY)
+    delay: float = FIRST_DELAY * 2 ** (attempt - 1)  # int ** int is typed Any
+    return min(delay, MAX_DELAY)
 
 
 def _seconds(value: float) -> str:

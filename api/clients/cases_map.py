@@ -9,7 +9,7 @@ renamed at once, so a swap (`a=b`, `b=a`) works and no rename feeds another.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from api.cases.schemas import CaseBatchItem
 from api.clients.grants import ImportFailed
@@ -30,7 +30,7 @@ class FieldMap:
             return value, None
         renamed: dict[str, Any] = {}
         origin: dict[str, str] = {}
-        for key, cell in value.items():
+        for key, cell in cast(dict[str, Any], value).items():  # a JSON object
             name = self.renames.get(key, key)
             if name in renamed:  # ambiguous: sending either would silently drop the other
                 return None, f"felterne {origin[name]} og {key} bliver begge til {name} (--map)"

@@ -20,7 +20,7 @@ MASK = "***"
 ENTITY = Person.__tablename__
 
 
-def audit_query(person_id: int) -> Select[tuple[AuditEntry]]:
+def audit_query(person_id: int) -> Select[AuditEntry]:
     return (
         select(AuditEntry)
         .where(AuditEntry.entity == ENTITY, AuditEntry.entity_id == str(person_id))
@@ -92,7 +92,7 @@ def counts_as_activity(condition: ActivitySince) -> ActivitySince:
     return condition
 
 
-def inactive_people_query(cutoff: datetime) -> Select[tuple[Person]]:
+def inactive_people_query(cutoff: datetime) -> Select[Person]:
     """People not erased with no activity (a change, or any registered domain's) since cutoff."""
     return (
         select(Person)

@@ -1,6 +1,6 @@
 """HTTP layer of contacts: companies, people, and erasing a person by anonymising."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -38,7 +38,7 @@ def list_companies(
     session: SessionDep,
     page: PageDep,
     search: Annotated[QueryText | None, Query(description="Part of the name or CVR.")] = None,
-) -> dict:
+) -> dict[str, Any]:
     """List companies by name."""
     return paginate(session, contacts.list_companies_query(search), page, Company.updated_at)
 
@@ -91,7 +91,7 @@ def list_people(
     session: SessionDep,
     page: PageDep,
     search: Annotated[QueryText | None, Query(description="Part of the name or e-mail.")] = None,
-) -> dict:
+) -> dict[str, Any]:
     """List people (personal data: editors and admins)."""
     return paginate(session, contacts.list_people_query(search), page, Person.updated_at)
 

@@ -16,7 +16,7 @@ from api.kit.errors import ConflictError, NotFoundError, required_by_data, unkno
 # ---------------------------------------------------------------------------- companies
 
 
-def list_companies_query(search: str | None = None) -> Select[tuple[Company]]:
+def list_companies_query(search: str | None = None) -> Select[Company]:
     query = select(Company).order_by(Company.name, Company.id)
     if search:
         term = search.strip()  # autoescape: a "%" or "_" searched for is matched as itself
@@ -59,7 +59,7 @@ def update_company(session: Session, company: Company, data: CompanyUpdate) -> C
 # ------------------------------------------------------------------------------- people
 
 
-def list_people_query(search: str | None = None) -> Select[tuple[Person]]:
+def list_people_query(search: str | None = None) -> Select[Person]:
     query = select(Person).where(Person.anonymised_at.is_(None)).order_by(Person.name, Person.id)
     if search:
         term = search.strip()  # autoescape: a "%" or "_" searched for is matched as itself

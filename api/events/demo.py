@@ -13,10 +13,10 @@ import random
 import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import CursorResult, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from stdnum.dk import cvr as cvr_rules
@@ -400,7 +400,7 @@ def remove_demo(session: Session) -> DemoCounts:
             "Demodata kan ikke fjernes: andre data peger på en demo-virksomhed (fx et tilskud "
             "fra en import). Ret eller slet dem først. Intet blev slettet."
         ) from None
-    counts.registrations = removed.rowcount
+    counts.registrations = cast(CursorResult[Any], removed).rowcount  # a DELETE's result
     session.expire_all()  # loaded objects may be rows that are gone now
     record(session, "demo_data", "-", "remove", asdict(counts))
     return counts

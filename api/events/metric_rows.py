@@ -44,6 +44,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    ColumnExpressionArgument,
     Integer,
     Select,
     Subquery,
@@ -107,7 +108,9 @@ def only_some(types: Collection[ParticipantType] | None) -> Types | None:
 
 
 def door_share(
-    types: Types | None, headcount: ColumnElement[Any], pupils: ColumnElement[Any]
+    types: Types | None,
+    headcount: ColumnExpressionArgument[Any],
+    pupils: ColumnExpressionArgument[Any],
 ) -> ColumnElement[Any]:
     """The part of an event's door count that is of `types` (None: every type)."""
     if types is None:
@@ -335,7 +338,7 @@ def counts_as_held(ended: ColumnElement[bool]) -> ColumnElement[bool]:
     )
 
 
-def held_events(span: Span, *columns: ColumnElement[Any]) -> Select[Any]:
+def held_events(span: Span, *columns: ColumnExpressionArgument[Any]) -> Select[*tuple[Any, ...]]:
     """Events of the span that count as held, with their period and the columns filters read."""
     return select(
         span.period.label("period"), Event.id, Event.kind, Event.series_id, *columns
@@ -351,7 +354,7 @@ def participant_rows(span: Span, typed: bool = False) -> Subquery:
     """A row per held event with its participants; with `typed`, also its attendees per type
     and its door counts, for filters that count only some types."""
     attended = func.count(Registration.id)
-    columns: list[ColumnElement[Any]] = [
+    columns: list[ColumnExpressionArgument[Any]] = [
         Greatest(attended, func.coalesce(Event.headcount, 0)).label("people")
     ]
     if typed:

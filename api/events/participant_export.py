@@ -151,7 +151,8 @@ def _set_cell(cell: Cell, value: Value) -> None:
 
 def slug(text: str, max_length: int = 60) -> str:
     """'Temamøde: Grøn omstilling' → 'temamoede-groen-omstilling'."""
-    text = text.casefold().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss"}))
+    folds: dict[str, str | int | None] = {"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss"}
+    text = text.casefold().translate(str.maketrans(folds))
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:max_length].rstrip("-") or "arrangement"
 

@@ -45,7 +45,7 @@ class _Planned:
 
 
 @cache
-def _calendar_statement(with_initiatives: bool) -> Select[Any]:
+def _calendar_statement(with_initiatives: bool) -> Select[*tuple[Any, ...]]:
     """The events of a span as the calendar stood at a moment; `with_initiatives`, one row per
     initiative with its plan and code (three joins more, which only an initiative filter
     needs)."""

@@ -87,7 +87,7 @@ def _registrant(session: Session, data: RegistrationCreate) -> Person:
 
 def list_registrations_query(
     event: Event, status: RegistrationStatus | None = None
-) -> Select[tuple[Registration]]:
+) -> Select[Registration]:
     query = (
         select(Registration)
         .where(Registration.event_id == event.id)

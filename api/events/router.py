@@ -52,7 +52,7 @@ router = APIRouter(tags=["events"])
     response_model=Page[Participation],
     dependencies=[requires(Scope.personal_read)],
 )
-def list_person_registrations(session: SessionDep, person_id: Id, page: PageDep) -> dict:
+def list_person_registrations(session: SessionDep, person_id: Id, page: PageDep) -> dict[str, Any]:
     """The person's registrations, each with its event, newest event first (personal data)."""
     contacts.get_person(session, person_id)  # 404 for no such person
     body = paginate(session, svc.participation_query(person_id=person_id), page)
@@ -64,7 +64,9 @@ def list_person_registrations(session: SessionDep, person_id: Id, page: PageDep)
     response_model=Page[Participation],
     dependencies=[requires(Scope.personal_read)],
 )
-def list_company_registrations(session: SessionDep, company_id: Id, page: PageDep) -> dict:
+def list_company_registrations(
+    session: SessionDep, company_id: Id, page: PageDep
+) -> dict[str, Any]:
     """The registrations of the company's people, each with its event, newest event first
     (personal data)."""
     contacts.get_company(session, company_id)  # 404 for no such company
@@ -97,7 +99,7 @@ def list_events(
     visited_company_id: Annotated[
         Id | None, Query(description="Events that were visits to this company.")
     ] = None,
-) -> dict:
+) -> dict[str, Any]:
     """List events by start time, with their registration counts (no personal data)."""
     query = svc.list_events_query(
         kind=kind,
@@ -120,7 +122,7 @@ def list_events(
     response_model=EventRead,
     dependencies=[requires(Scope.write)],
 )
-def create_event(session: SessionDep, data: EventCreate, response: Response) -> dict:
+def create_event(session: SessionDep, data: EventCreate, response: Response) -> dict[str, Any]:
     """Create an event."""
     event = svc.create_event(session, data)
     created(response, f"/api/v1/events/{event.id}", event.version)
@@ -128,7 +130,7 @@ def create_event(session: SessionDep, data: EventCreate, response: Response) -> 
 
 
 @router.get("/events/{event_id}", response_model=EventRead, dependencies=[requires(Scope.read)])
-def get_event(session: SessionDep, event_id: Id, response: Response) -> dict:
+def get_event(session: SessionDep, event_id: Id, response: Response) -> dict[str, Any]:
     """Get one event with its registration counts."""
     event = svc.get_event(session, event_id)
     set_etag(response, event.version)
@@ -142,7 +144,7 @@ def update_event(
     data: EventUpdate,
     response: Response,
     if_match: IfMatch = None,
-) -> dict:
+) -> dict[str, Any]:
     """Change an event (If-Match required); more capacity moves the waiting list up."""
     event = svc.get_event(session, event_id)
     change_if_match(response, if_match, event, lambda: svc.update_event(session, event, data))
@@ -169,7 +171,7 @@ def list_registrations(
     event_id: Id,
     page: PageDep,
     status: RegistrationStatus | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The event's registrations with the people (personal data), in order of registering."""
     event = svc.get_event(session, event_id)
     body = paginate(session, registrations.list_registrations_query(event, status), page)
@@ -240,7 +242,7 @@ def check_in(session: SessionDep, event_id: Id, data: CheckIn) -> CheckInResult:
 )
 def mark_held(
     session: SessionDep, event_id: Id, response: Response, if_match: OptionalIfMatch = None
-) -> dict:
+) -> dict[str, Any]:
     """Record a started event as held; registrations still only registered become no-shows
     (If-Match is checked when sent)."""
     event = svc.get_event(session, event_id)

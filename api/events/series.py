@@ -8,6 +8,7 @@ case and spacing, so "Klimaugen 2026" cannot exist twice under two spellings.
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import cast
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -44,7 +45,7 @@ def _tidy(name: str) -> str:
     return " ".join(name.split())
 
 
-def list_series_query(search: str | None = None) -> Select[tuple[EventSeries]]:
+def list_series_query(search: str | None = None) -> Select[EventSeries]:
     query = select(EventSeries).order_by(EventSeries.name, EventSeries.id)
     if search:
         term = search.strip().lower()  # autoescape: "%" and "_" match themselves
@@ -64,7 +65,8 @@ def event_counts(session: Session, series_ids: Sequence[int]) -> dict[int, int]:
         .where(Event.series_id.in_(series_ids))
         .group_by(Event.series_id)
     )
-    return {series_id: count for series_id, count in rows}
+    # `IN` leaves out the events without a series: every series_id is set.
+    return {cast(int, series_id): count for series_id, count in rows}
 
 
 def get_series(session: Session, series_id: int) -> EventSeries:

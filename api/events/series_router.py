@@ -47,7 +47,7 @@ def list_series(
     session: SessionDep,
     page: PageDep,
     search: Annotated[QueryText | None, Query(description="Part of the name or key.")] = None,
-) -> dict:
+) -> dict[str, Any]:
     """List the event series by name, each with its number of events."""
     body = paginate(session, svc.list_series_query(search), page, EventSeries.updated_at)
     counts = svc.event_counts(session, [s.id for s in body["items"]])
@@ -61,7 +61,9 @@ def list_series(
     response_model=EventSeriesRead,
     dependencies=[requires(Scope.write)],
 )
-def create_series(session: SessionDep, data: EventSeriesCreate, response: Response) -> dict:
+def create_series(
+    session: SessionDep, data: EventSeriesCreate, response: Response
+) -> dict[str, Any]:
     """Add a series; its key is made from the name unless given (409 for a name in use)."""
     series = svc.create_series(session, data)
     created(response, f"/api/v1/event-series/{series.id}", series.version)
@@ -73,7 +75,7 @@ def create_series(session: SessionDep, data: EventSeriesCreate, response: Respon
     response_model=EventSeriesRead,
     dependencies=[requires(Scope.read)],
 )
-def get_series(session: SessionDep, series_id: Id, response: Response) -> dict:
+def get_series(session: SessionDep, series_id: Id, response: Response) -> dict[str, Any]:
     """Get one event series."""
     series = svc.get_series(session, series_id)
     set_etag(response, series.version)
@@ -91,7 +93,7 @@ def update_series(
     data: EventSeriesUpdate,
     response: Response,
     if_match: IfMatch = None,
-) -> dict:
+) -> dict[str, Any]:
     """Rename or describe a series (If-Match required); its key and its figures stay."""
     series = svc.get_series(session, series_id)
     change_if_match(response, if_match, series, lambda: svc.update_series(session, series, data))

@@ -45,7 +45,7 @@ def list_events_query(
     starts_from: datetime | None = None,
     starts_before: datetime | None = None,
     visited_company_id: int | None = None,
-) -> Select[tuple[Event]]:
+) -> Select[Event]:
     query = select(Event).options(*_event_options()).order_by(Event.starts_at, Event.id)
     conditions = {
         Event.kind: kind,
@@ -80,7 +80,7 @@ def get_event(session: Session, event_id: int) -> Event:
     return event
 
 
-def _related(session: Session, model: type, ids: Sequence[int], field: str) -> list[Any]:
+def _related(session: Session, model: type[Any], ids: Sequence[int], field: str) -> list[Any]:
     found = list(session.scalars(select(model).where(model.id.in_(ids))))
     missing = sorted(set(ids) - {row.id for row in found})
     if missing:
@@ -214,7 +214,7 @@ def participants(event: Event, counts: Counter[str]) -> int:
 
 def participation_query(
     *, person_id: int | None = None, company_id: int | None = None
-) -> Select[tuple[Registration]]:
+) -> Select[Registration]:
     """The registrations of a person, or of a company's people, with their events: newest
     event first, so that a person's or a company's page is one list, not one per event."""
     query = (

@@ -72,7 +72,7 @@ def goal_contributions(
 ) -> GoalContributions:
     year = year or goal.action_plan.year
     period = period_of(year, evaluated_on)
-    common = {
+    common: dict[str, Any] = {
         "goal_id": goal.id,
         "year": year,
         "evaluated_on": evaluated_on,

@@ -9,7 +9,7 @@ class GoalKind(StrEnum):
 
 
 class Unit(StrEnum):
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # the API's value; shadows str.count
     dkk = "dkk"
     percent = "percent"
 

@@ -51,8 +51,10 @@ from api.plans.models import ActionPlan, Initiative, Objective, Track
 
 
 def _rows(
-    session: Session, statement: Select[Any] | CompoundSelect[Any], parameters: dict[str, Any]
-) -> Sequence[Row[Any]]:
+    session: Session,
+    statement: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]],
+    parameters: dict[str, Any],
+) -> Sequence[Row[*tuple[Any, ...]]]:
     # All at once: fetched one by one, each row costs the driver a call of its own.
     return session.connection().execute(statement, parameters).all()
 
@@ -100,7 +102,7 @@ class GoalRow(NamedTuple):
 
 
 @cache
-def _plan_goals_statement() -> Select[Any]:
+def _plan_goals_statement() -> Select[*tuple[Any, ...]]:
     """The plan of a year and its goals in position order, in one statement: the plan's
     columns on each goal's row, and one row without a goal for a plan that has none."""
     return (
@@ -141,7 +143,7 @@ def plan_and_goals(session: Session, year: int) -> tuple[PlanRow, list[GoalRow]]
         return None
     plan = PlanRow(*rows[0][:_PLAN_COLUMNS])
     goals = [
-        GoalRow(*row[_PLAN_COLUMNS:-1], json.loads(row[-1]))
+        GoalRow._make((*row[_PLAN_COLUMNS:-1], json.loads(row[-1])))
         for row in rows
         if row[_PLAN_COLUMNS] is not None
     ]
@@ -163,7 +165,7 @@ class TrackRow(NamedTuple):
 
 
 @cache
-def _tracks_statement() -> Select[Any]:
+def _tracks_statement() -> Select[*tuple[Any, ...]]:
     """The strategy's tracks in number order, each with the plan's initiatives on it in number
     order: a row per initiative, and one without an initiative for a track that has none."""
     return (

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -160,10 +160,12 @@ def _milestone_progress(goal: GoalRow, notes: list[NoteRow] | None, context: _Co
     evaluated_on = context.evaluated_on
     dated = [note for note in notes or [] if note.day <= evaluated_on]
     if dated:
-        state, note = dated[-1].state, f"{dated[-1].text} ({dated[-1].day.isoformat()})"
+        # A milestone note always has a state (only a comment has none).
+        state = cast(MilestoneState, dated[-1].state)
+        note = f"{dated[-1].text} ({dated[-1].day.isoformat()})"
     else:
-        state = MilestoneState.not_started if notes else goal.milestone_state
-        state, note = state or MilestoneState.not_started, None
+        own = MilestoneState.not_started if notes else goal.milestone_state
+        state, note = own or MilestoneState.not_started, None
     due_on = goal.due_on or date(context.plan_year, 12, 31)
     judged = assess_milestone(state, due_on, evaluated_on, note)
     return {
@@ -272,7 +274,7 @@ def _tracks(
     tracks = []
     for _, rows in groupby(tracks_with_initiatives(session, plan), key=lambda row: row.track_id):
         track_rows = list(rows)
-        initiatives = []
+        initiatives: list[Fields] = []
         for initiative in track_rows:
             if initiative.id is None:  # a track without initiatives
                 continue

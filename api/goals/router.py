@@ -1,6 +1,6 @@
 """HTTP layer of goals: goals, measurements, milestone notes, metrics and progress."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
@@ -82,7 +82,7 @@ def list_goals(
     page: PageDep,
     initiative_id: Annotated[Id | None, Query()] = None,
     kind: Annotated[GoalKind | None, Query()] = None,
-) -> dict:
+) -> dict[str, Any]:
     """List a plan's goals: plan-level first, then by initiative and position."""
     query = svc.list_goals_query(plan, initiative_id, kind)
     return paginate(session, query, page, Goal.updated_at)
@@ -154,7 +154,7 @@ def delete_goal(session: SessionDep, goal: GoalDep) -> None:
     response_model=Page[MeasurementRead],
     dependencies=[requires(Scope.read)],
 )
-def list_measurements(session: SessionDep, goal: GoalDep, page: PageDep) -> dict:
+def list_measurements(session: SessionDep, goal: GoalDep, page: PageDep) -> dict[str, Any]:
     """List a goal's measurements, newest first."""
     return paginate(session, svc.list_measurements_query(goal), page)
 
@@ -194,7 +194,7 @@ def delete_measurement(session: SessionDep, measurement: MeasurementDep) -> None
     response_model=Page[MilestoneNoteRead],
     dependencies=[requires(Scope.read)],
 )
-def list_milestone_notes(session: SessionDep, goal: GoalDep, page: PageDep) -> dict:
+def list_milestone_notes(session: SessionDep, goal: GoalDep, page: PageDep) -> dict[str, Any]:
     """List a milestone goal's dated notes, newest first."""
     return paginate(session, svc.list_milestone_notes_query(goal), page)
 
@@ -223,7 +223,7 @@ def add_milestone_note(
     response_model=Page[GoalCommentRead],
     dependencies=[requires(Scope.read)],
 )
-def list_comments(session: SessionDep, goal: GoalDep, page: PageDep) -> dict:
+def list_comments(session: SessionDep, goal: GoalDep, page: PageDep) -> dict[str, Any]:
     """List a goal's written statuses, newest first."""
     return paginate(session, svc.list_comments_query(goal), page)
 

@@ -28,7 +28,7 @@ from api.plans.models import ActionPlan, Initiative
 
 def list_goals_query(
     plan: ActionPlan, initiative_id: int | None = None, kind: GoalKind | None = None
-) -> Select[tuple[Goal]]:
+) -> Select[Goal]:
     query = (
         select(Goal)
         .where(Goal.action_plan_id == plan.id)
@@ -155,7 +155,7 @@ def delete_goal(session: Session, goal: Goal) -> None:
     session.flush()
 
 
-def list_measurements_query(goal: Goal) -> Select[tuple[Measurement]]:
+def list_measurements_query(goal: Goal) -> Select[Measurement]:
     return (
         select(Measurement)
         .where(Measurement.goal_id == goal.id)
@@ -189,7 +189,7 @@ def delete_measurement(session: Session, measurement: Measurement) -> None:
     session.flush()
 
 
-def list_comments_query(goal: Goal) -> Select[tuple[GoalComment]]:
+def list_comments_query(goal: Goal) -> Select[GoalComment]:
     return (
         select(GoalComment)
         .where(GoalComment.goal_id == goal.id)
@@ -204,7 +204,7 @@ def add_comment(session: Session, goal: Goal, data: GoalCommentCreate, author: s
     return comment
 
 
-def list_milestone_notes_query(goal: Goal) -> Select[tuple[MilestoneNote]]:
+def list_milestone_notes_query(goal: Goal) -> Select[MilestoneNote]:
     return (
         select(MilestoneNote)
         .where(MilestoneNote.goal_id == goal.id)

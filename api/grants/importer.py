@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import islice
 from operator import attrgetter
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from sqlalchemy import (
     Column,
@@ -201,7 +201,11 @@ class Upload:
 
 
 def read_grants_table(
-    file: IO[bytes], *, filename: str | None, content_type: str | None, mapping: dict | None
+    file: IO[bytes],
+    *,
+    filename: str | None,
+    content_type: str | None,
+    mapping: dict[str, str] | None,
 ) -> Upload:
     """The upload and its table, its columns checked; 413 or 422 naming what is wrong."""
     upload_size(file, MAX_UPLOAD_BYTES)
@@ -425,7 +429,9 @@ def _finish(session: Session, record_: GrantImport, run: _Run) -> None:
     )
 
 
-def _chunks(rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[list[tuple[int, dict]]]:
+def _chunks(
+    rows: Iterator[tuple[int, dict[str, str]]],
+) -> Iterator[list[tuple[int, dict[str, str]]]]:
     while chunk := list(islice(rows, CHUNK_ROWS)):
         yield chunk
 
@@ -666,7 +672,8 @@ def _apply(run: _Run, rows: list[_Row]) -> None:
         run.stage.add_grants(inserts, changed)
     else:
         if inserts:
-            run.session.execute(insert(Grant.__table__), inserts)  # Core: no ORM bookkeeping
+            grant_table = cast(Table, Grant.__table__)  # a declarative class's own Table
+            run.session.execute(insert(grant_table), inserts)  # Core: no ORM bookkeeping
         for batch in updates.values():
             run.session.execute(update(Grant), batch)
     _remember_unchanged(run, unchanged)
@@ -699,7 +706,7 @@ def _any_unreferenced(run: _Run) -> bool:
 
 def _stored_by_natural(
     run: _Run, rows: list[_Row], *, unreferenced: bool = False
-) -> dict[tuple, list[Any]]:
+) -> dict[tuple[Any, ...], list[Any]]:
     keys = {(row.company_id, row.programme_id, row.granted_on) for row in rows}
     if not keys:
         return {}
@@ -708,7 +715,7 @@ def _stored_by_natural(
         natural = tuple_(c.company_id, c.programme_id, c.granted_on).in_(keys)
         return natural & c.reference.is_(None) if unreferenced else natural
 
-    found: dict[tuple, list[Any]] = defaultdict(list)
+    found: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     for stored in _stored(run, condition):
         found[(stored.company_id, stored.programme_id, stored.granted_on)].append(stored)
     return found

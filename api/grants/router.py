@@ -1,6 +1,6 @@
 """HTTP layer of grants: programmes, grants, the import and its record, the summary."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile, status
 from sqlalchemy.orm import Session
@@ -205,7 +205,7 @@ def import_by_key(
     response_model=Page[ImportSummary],
     dependencies=[requires(Scope.read)],
 )
-def list_imports(session: SessionDep, page: PageDep) -> dict:
+def list_imports(session: SessionDep, page: PageDep) -> dict[str, Any]:
     """The applied imports, newest first: file, who, when and counts."""
     return paginate(session, svc.list_imports_query(), page, GrantImport.imported_at)
 
@@ -248,7 +248,7 @@ def list_grants(
     theme: Theme = None,
     cvr: Annotated[QueryText | None, Query(description="The company's CVR number.")] = None,
     import_id: Annotated[Id | None, Query(description="Last written by this import.")] = None,
-) -> dict:
+) -> dict[str, Any]:
     """List grants, newest first."""
     query = svc.list_grants_query(
         year=year, programme_id=programme_id, theme=theme, cvr=cvr, import_id=import_id

@@ -83,7 +83,7 @@ def list_grants_query(
     theme: GrantTheme | None = None,
     cvr: str | None = None,
     import_id: int | None = None,
-) -> Select[tuple[Grant]]:
+) -> Select[Grant]:
     query = (
         select(Grant)
         .options(joinedload(Grant.company), joinedload(Grant.programme))
@@ -96,13 +96,13 @@ def list_grants_query(
 
 
 def _filtered(
-    query: Select[Any],
+    query: Select[*tuple[Any, ...]],
     *,
     year: int | None,
     programme_id: int | None,
     theme: GrantTheme | None,
     cvr: str | None = None,
-) -> Select[Any]:
+) -> Select[*tuple[Any, ...]]:
     if year is not None:
         query = query.where(Grant.granted_on.between(date(year, 1, 1), date(year, 12, 31)))
     if programme_id is not None:
@@ -126,7 +126,7 @@ def get_grant(session: Session, grant_id: int) -> Grant:
 # ------------------------------------------------------------------------------- imports
 
 
-def list_imports_query() -> Select[tuple[GrantImport]]:
+def list_imports_query() -> Select[GrantImport]:
     return select(GrantImport).order_by(GrantImport.imported_at.desc(), GrantImport.id.desc())
 
 

@@ -94,5 +94,5 @@ async def _send_problem(send: Send) -> None:
 def _is_plain_413(message: Message) -> bool:
     if message["status"] != 413:
         return False
-    headers = dict(message.get("headers", []))
+    headers: dict[bytes, bytes] = dict(message.get("headers", []))
     return headers.get(b"content-type", b"").startswith(b"text/plain")

@@ -5,7 +5,7 @@ from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import psycopg
 from anyio import CancelScope, CapacityLimiter, to_thread
@@ -32,7 +32,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    QueryableAttribute,
+    Session,
+    mapped_column,
+    sessionmaker,
+)
 
 # Every constraint gets a stable name, so migrations can address it on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -291,7 +298,9 @@ def write_unless_busy(factory: sessionmaker[Session], work: Callable[[Connection
                 connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(waited)}")
 
 
-def one_of(session: Session, column: ColumnElement[Any], values: Collection[Any]) -> Any:
+def one_of(
+    session: Session, column: ColumnElement[Any] | QueryableAttribute[Any], values: Collection[Any]
+) -> Any:
     """`column IN (values)`; on PostgreSQL `column = ANY(:array)`, one parameter instead of a
     thousand, which psycopg sends and the server plans much faster for a bulk lookup. A bulk
     writer calling it batch after batch calls `plan_for_actual_values` first."""
@@ -316,7 +325,8 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     if not rows:
         return []
     if session.get_bind().dialect.name != "postgresql":
-        last = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+        # coalesce(..., 0): never NULL
+        last = cast(int, session.scalar(select(func.coalesce(func.max(table.c.id), 0))))
         ids = list(range(last + 1, last + 1 + len(rows)))
         # RETURNING, though the ids are known: SQLAlchemy then sends the rows as multi-row
         # VALUES, faster here than executemany's row at a time.

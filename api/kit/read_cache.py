@@ -19,7 +19,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from anyio import to_thread
 from fastapi import Request, Response
@@ -30,7 +30,9 @@ from api.kit.data_version import current_version
 
 MAX_ENTRIES = 256  # (read, plan, date) combinations kept; the least recently used goes first
 REVALIDATE = "private, no-cache"
-NOT_MODIFIED = {304: {"description": "Unchanged since the ETag sent in If-None-Match."}}
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Unchanged since the ETag sent in If-None-Match."}
+}
 _VERSION = "erhverv_data_version"  # in the request's scope: the version read with its caller
 
 
@@ -131,10 +133,12 @@ async def cached_body(
             return _answer(None, version, key, media_type, headers, etag)
         rendered = cache.get(key, version)
     if rendered is None:
-        version, rendered = await to_thread.run_sync(cache.render, session, key, render)
+        fresh: tuple[int, Rendered] = await to_thread.run_sync(cache.render, session, key, render)
+        version, rendered = fresh
         if etag and _matches(request.headers.get("if-none-match"), _tag(version, key)):
             return _answer(None, version, key, media_type, headers, etag)
-    return _answer(rendered, version, key, media_type, headers, etag)
+    # From the cache at `version`, or rendered just now with it: `version` is set.
+    return _answer(rendered, cast(int, version), key, media_type, headers, etag)
 
 
 def _answer(

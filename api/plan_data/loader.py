@@ -4,7 +4,7 @@ it back."""
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -60,9 +60,17 @@ def _assign(obj: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
+_Model = TypeVar("_Model")
+
+
 def _upsert(
-    session: Session, report: LoadReport, kind: str, obj: Any | None, cls: type, values: dict
-) -> Any:
+    session: Session,
+    report: LoadReport,
+    kind: str,
+    obj: _Model | None,
+    cls: type[_Model],
+    values: dict[str, Any],
+) -> _Model:
     if obj is None:
         obj = cls(**values)
         session.add(obj)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, Self
+from typing import Any, Final, Literal, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -11,7 +11,7 @@ from api.events.enums import EventKind
 from api.goals.schemas import GOAL_KEY_PATTERN, GoalDefinition
 from api.plans.enums import InitiativeStatus, PlanStatus
 
-FORMAT = "erhverv-lejre-plan/1"
+FORMAT: Final = "erhverv-lejre-plan/1"
 
 
 class FileModel(BaseModel):

@@ -1,6 +1,6 @@
 """HTTP layer of the plan domain: strategies, plans, initiatives, organisations."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
@@ -45,7 +45,7 @@ router = APIRouter(tags=["plans"])
 
 
 @router.get("/strategies", response_model=Page[StrategyRead], dependencies=[requires(Scope.read)])
-def list_strategies(session: SessionDep, page: PageDep) -> dict:
+def list_strategies(session: SessionDep, page: PageDep) -> dict[str, Any]:
     """List the business strategies with their objectives (pejlemærker) and tracks (spor)."""
     return paginate(session, svc.list_strategies_query(), page)
 
@@ -59,7 +59,9 @@ def get_strategy(session: SessionDep, strategy_id: Id) -> object:
 
 
 @router.get("/plans", response_model=Page[PlanRead], dependencies=[requires(Scope.read)])
-def list_plans(session: SessionDep, page: PageDep, status: PlanStatus | None = None) -> dict:
+def list_plans(
+    session: SessionDep, page: PageDep, status: PlanStatus | None = None
+) -> dict[str, Any]:
     """List the action plans by year."""
     return paginate(session, svc.list_plans_query(status), page, ActionPlan.updated_at)
 
@@ -77,7 +79,7 @@ def create_plan(session: SessionDep, data: PlanCreate, response: Response) -> ob
     return plan
 
 
-def _plan_detail(session: SessionDep, year: int) -> dict:
+def _plan_detail(session: SessionDep, year: int) -> dict[str, Any]:
     plan = svc.get_plan(session, year, full=True)
     return {
         **PlanRead.model_validate(plan).model_dump(),
@@ -139,7 +141,7 @@ def approve_plan(
 @router.post(
     "/plans/{year}/carry-over", response_model=CarryOverResult, dependencies=[requires(Scope.write)]
 )
-def carry_over(session: SessionDep, plan: PlanDep) -> dict:
+def carry_over(session: SessionDep, plan: PlanDep) -> dict[str, Any]:
     """Copy the plan's unfinished initiatives and their goals into next year's draft plan."""
     target, carried, skipped = svc.carry_over(session, plan)
     return {"plan": target, "carried": carried, "skipped": skipped}
@@ -156,7 +158,7 @@ def list_initiatives(
     page: PageDep,
     track_id: Annotated[Id | None, Query()] = None,
     status: Annotated[InitiativeStatus | None, Query()] = None,
-) -> dict:
+) -> dict[str, Any]:
     """List a plan's initiatives in track and number order."""
     query = svc.list_initiatives_query(plan, track_id, status)
     return paginate(session, query, page, Initiative.updated_at)
@@ -220,7 +222,7 @@ def delete_initiative(session: SessionDep, initiative: InitiativeDep) -> None:
 @router.get(
     "/organizations", response_model=Page[OrganizationRead], dependencies=[requires(Scope.read)]
 )
-def list_organizations(session: SessionDep, page: PageDep) -> dict:
+def list_organizations(session: SessionDep, page: PageDep) -> dict[str, Any]:
     """List partner organisations by name."""
     return paginate(session, svc.list_organizations_query(), page, Organization.updated_at)
 

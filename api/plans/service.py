@@ -25,7 +25,7 @@ from api.plans.schemas import (
 _INITIATIVE_OPTIONS = (selectinload(Initiative.track), selectinload(Initiative.partners))
 
 
-def list_strategies_query() -> Select[tuple[Strategy]]:
+def list_strategies_query() -> Select[Strategy]:
     return (
         select(Strategy)
         .options(selectinload(Strategy.objectives).selectinload(Objective.track))
@@ -51,7 +51,7 @@ def tracks_of(session: Session, strategy_id: int) -> list[Track]:
     return list(session.scalars(query))
 
 
-def list_plans_query(status: PlanStatus | None = None) -> Select[tuple[ActionPlan]]:
+def list_plans_query(status: PlanStatus | None = None) -> Select[ActionPlan]:
     query = select(ActionPlan).order_by(ActionPlan.year)
     if status is not None:
         query = query.where(ActionPlan.status == status)
@@ -154,7 +154,7 @@ def approve_plan(session: Session, plan: ActionPlan, data: PlanApprove, today: d
 
 def list_initiatives_query(
     plan: ActionPlan, track_id: int | None = None, status: InitiativeStatus | None = None
-) -> Select[tuple[Initiative]]:
+) -> Select[Initiative]:
     query = (
         select(Initiative)
         .join(Initiative.track)
@@ -266,7 +266,7 @@ def _organizations(session: Session, ids: list[int]) -> list[Organization]:
     return found
 
 
-def list_organizations_query() -> Select[tuple[Organization]]:
+def list_organizations_query() -> Select[Organization]:
     return select(Organization).order_by(Organization.name, Organization.id)
 
 

@@ -1,6 +1,6 @@
 """HTTP layer of the committee report."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -21,7 +21,7 @@ router = APIRouter(tags=["reports"])
 
 ReportFormat = Literal["html", "xlsx"]
 _PROBLEM = {"description": "Problem", "content": {"application/problem+json": {}}}
-_RESPONSES: dict[int | str, dict[str, object]] = {
+_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The report: a print-ready HTML page, or an XLSX workbook.",
         "content": {

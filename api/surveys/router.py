@@ -1,6 +1,6 @@
 """HTTP layer of surveys: surveys and questions, the answers' import, results."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
@@ -50,7 +50,7 @@ def list_surveys(
     page: PageDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     kind: SurveyKind | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """List surveys, newest year first, with their questions and respondents."""
     body = paginate(session, svc.list_surveys_query(year, kind), page, Survey.updated_at)
     counts = svc.respondents(session, [s.id for s in body["items"]])
@@ -145,7 +145,7 @@ def import_answers(
     response_model=Page[SurveyImportRead],
     dependencies=[requires(Scope.read)],
 )
-def list_imports(session: SessionDep, survey_id: Id, page: PageDep) -> dict:
+def list_imports(session: SessionDep, survey_id: Id, page: PageDep) -> dict[str, Any]:
     """The survey's applied imports, newest first."""
     svc.get_survey(session, survey_id)
     return paginate(session, svc.list_imports_query(survey_id), page, SurveyImport.imported_at)

@@ -20,7 +20,7 @@ from api.surveys.schemas import QuestionResult, SurveyCreate, SurveyResults, Sur
 LEVEL_STOR = 4  # "stor" on the 1–5 scale; "meget stor" is 5
 
 
-def list_surveys_query(year: int | None = None, kind: SurveyKind | None = None) -> Select:
+def list_surveys_query(year: int | None = None, kind: SurveyKind | None = None) -> Select[Survey]:
     query = (
         select(Survey)
         .options(selectinload(Survey.questions))
@@ -94,7 +94,7 @@ def delete_survey(session: Session, survey: Survey) -> None:
     session.flush()
 
 
-def list_imports_query(survey_id: int) -> Select:
+def list_imports_query(survey_id: int) -> Select[SurveyImport]:
     return (
         select(SurveyImport)
         .where(SurveyImport.survey_id == survey_id)
