@@ -26,10 +26,8 @@ Run it from the project root:
     .venv/bin/python -m bench.abuse [--seconds 10] [--attackers 64]
 """
 
-import argparse
 import asyncio
 import multiprocessing
-import os
 import secrets
 import statistics
 import tempfile
@@ -42,7 +40,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.serving import service
+from bench import harness
 
 MAX_P95_RATIO = 3.0
 WARM_UP_S = 1.0
@@ -65,7 +63,7 @@ class Phase:
 
     @property
     def p95(self) -> float:
-        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[94]
+        return harness.quantiles(self.latencies_ms, 95)[0]
 
     @property
     def server_errors(self) -> int:
@@ -122,22 +120,19 @@ def valid_client(client: httpx.Client, name: str, seconds: float, first_case: in
 def run(seconds: float, attackers: int) -> tuple[str, bool]:
     with (
         tempfile.TemporaryDirectory(prefix="erhverv_abuse_") as folder,
-        service(
+        harness.erhverv_serve(
             Path(folder),
-            Path(folder) / "no-frontend",
             ["create-token", "--name", "Bench", "--scopes", "read,cases:write"],
             "token",
-        ) as (url, token),
-        httpx.Client(
-            base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60
-        ) as client,
+        ) as served,
+        harness.bearer_client(served.url, served.secret, timeout=60) as client,
     ):
         valid_client(client, "warm-up", 1.0, 1_000_000)
         before = valid_client(client, "alone, before", seconds, 0)
         context = multiprocessing.get_context("spawn")
         stop = context.Event()
         results: Queue[dict[int, int]] = context.Queue()
-        attacker = context.Process(target=attack, args=(url, attackers, stop, results))
+        attacker = context.Process(target=attack, args=(served.url, attackers, stop, results))
         attack_start = time.perf_counter()
         attacker.start()
         time.sleep(WARM_UP_S)
@@ -166,7 +161,7 @@ def report(
     attack_total = sum(attack_statuses.values())
     lines = [
         f"Abuse benchmark: a valid client while {attackers} loops send a wrong API token",
-        f"machine        {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} (1 min)",
+        harness.machine_line(),
         "served by      erhverv serve (one uvicorn process), fresh SQLite database",
         "valid client   one connection; GET /api/v1/cases?limit=20 and PUT /api/v1/cases/… in turn",
         "",
@@ -184,33 +179,27 @@ def report(
         f"{_statuses(attack_statuses)}",
     ]
     ratio = during.p95 / alone.p95
-    no_5xx = during.server_errors == 0
-    fast = ratio <= MAX_P95_RATIO
-    passed = no_5xx and fast
-    lines += [
-        "",
-        f"target: no 5xx for the valid client under attack: {during.server_errors}  "
-        f"{'PASS' if no_5xx else 'FAIL'}",
-        f"target: its p95 under attack <= {MAX_P95_RATIO:.0f}x alone: {during.p95:.1f} ms / "
-        f"{alone.p95:.1f} ms = {ratio:.2f}x  {'PASS' if fast else 'FAIL'}",
-        f"VERDICT: {'PASS' if passed else 'FAIL'}",
-    ]
-    return "\n".join(lines), passed
+    verdict = harness.Verdict()
+    verdict.target(
+        f"no 5xx for the valid client under attack: {during.server_errors}",
+        during.server_errors == 0,
+    )
+    verdict.target(
+        f"its p95 under attack <= {MAX_P95_RATIO:.0f}x alone: {during.p95:.1f} ms / "
+        f"{alone.p95:.1f} ms = {ratio:.2f}x",
+        ratio <= MAX_P95_RATIO,
+    )
+    return "\n".join([*lines, "", *verdict.close()]), verdict.passed
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.abuse",
-        description="A valid client's latency while anonymous loops send a wrong token.",
+    parser = harness.parser(
+        "abuse", "A valid client's latency while anonymous loops send a wrong token."
     )
     parser.add_argument("--seconds", type=float, default=10.0, help="per phase (10)")
     parser.add_argument("--attackers", type=int, default=64, help="concurrent loops (64)")
-    parser.add_argument("--check", action="store_true", help="exit 1 on FAIL")
-    args = parser.parse_args(argv)
-    text, passed = run(args.seconds, args.attackers)
-    print(text)
-    if args.check and not passed:
-        raise SystemExit(1)
+    args = harness.parse(parser, argv)
+    harness.conclude(run(args.seconds, args.attackers), args.check)
 
 
 if __name__ == "__main__":

@@ -10,16 +10,15 @@ Authentication switched off is the authenticated read less that step, and the ov
 step against it. (Swapping the dependency out with FastAPI's dependency_overrides is no fair
 "off": FastAPI rebuilds the overridden dependency's graph on every request, which costs more
 than our lookup.) Target: at most +15 %. Password hashing (Argon2, deliberately slow) happens
-once at login and is not in the loop.
+once at login and is not in the loop. The verdict is printed; the exit code is 0 either way,
+since this is a report (`--check`: 1 on FAIL).
 
 Run from the project root:
 
     .venv/bin/python -m bench.auth_overhead [--rounds 1000] [--path /api/v1/plans/2026]
 """
 
-import argparse
 import contextlib
-import gc
 import io
 import random
 import statistics
@@ -38,6 +37,7 @@ from api.auth.audit import set_actor  # noqa: E402
 from api.auth.deps import SESSION_COOKIE  # noqa: E402
 from api.config import Settings  # noqa: E402
 from api.main import create_app  # noqa: E402
+from bench import harness  # noqa: E402
 
 TARGET = 0.15
 
@@ -72,12 +72,6 @@ def _start(directory: Path) -> tuple[TestClient, TestClient, str, str]:
     return cookie, bearer, cookie.cookies[SESSION_COOKIE], token
 
 
-def _timed(call: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    call()
-    return (time.perf_counter() - start) * 1000
-
-
 def _request(client: TestClient, path: str) -> Callable[[], object]:
     def call() -> None:
         assert client.get(path).status_code == 200
@@ -106,7 +100,7 @@ def _lookup(app: object, kind: str, secret: str) -> Callable[[], object]:
     return call
 
 
-def run(rounds: int, path: str) -> str:
+def run(rounds: int, path: str) -> tuple[str, bool]:
     with tempfile.TemporaryDirectory() as folder:
         cookie, bearer, session_token, api_token = _start(Path(folder))
         app = cookie.app
@@ -119,15 +113,14 @@ def run(rounds: int, path: str) -> str:
         for call in calls.values():  # warm-up
             for _ in range(20):
                 call()
-        gc.collect()
-        gc.freeze()
+        harness.settle()
         samples: dict[str, list[float]] = {name: [] for name in calls}
         order = list(calls)
         shuffle = random.Random(7)
         for _ in range(rounds):
             shuffle.shuffle(order)
             for name in order:
-                elapsed = _timed(calls[name])
+                elapsed = harness.timed_ms(calls[name])
                 samples[name].append(getattr(calls[name], "elapsed", elapsed))
         cookie.close()
         bearer.close()
@@ -136,23 +129,25 @@ def run(rounds: int, path: str) -> str:
         f"{'':<16}{'read ms':>9}{'auth ms':>9}{'auth off ms':>13}{'overhead':>10}",
     ]
     verdicts = []
+    passed = True
     for kind in ("token", "cookie"):
         read = statistics.median(samples[kind])
         auth = statistics.median(samples[f"{kind} lookup"])
         off = read - auth
         overhead = auth / off
         lines.append(f"{kind:<16}{read:>9.2f}{auth:>9.3f}{off:>13.2f}{overhead:>+10.1%}")
-        verdicts.append(f"{kind}: {overhead:+.1%} {'PASS' if overhead <= TARGET else 'FAIL'}")
+        passed = passed and overhead <= TARGET
+        verdicts.append(f"{kind}: {overhead:+.1%} {harness.pass_fail(overhead <= TARGET)}")
     lines.append(f"target: at most +{TARGET:.0%} -> " + "; ".join(verdicts))
-    return "\n".join(lines)
+    return "\n".join(lines), passed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+def main(argv: list[str] | None = None) -> None:
+    parser = harness.parser("auth_overhead", (__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=1000)
     parser.add_argument("--path", default="/api/v1/plans/2026")
-    args = parser.parse_args()
-    print(run(args.rounds, args.path))
+    args = harness.parse(parser, argv)
+    harness.conclude(run(args.rounds, args.path), args.check)
 
 
 if __name__ == "__main__":

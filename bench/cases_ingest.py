@@ -49,9 +49,9 @@ values as the service.
 Targets: the API ingest runs at least at half the plain rate; `case_metrics` and the goal
 metric cost at most 2x their hand-written SQL, give the same numbers, and send as many
 statements at `--metric-cases` cases as at `--cases`. The verdict is printed; the exit code is
-0 either way, since this is a report. The machine's load average is printed with the report:
-another benchmark running at the same time shares the cores (the server, the client and the
-database also share them here).
+0 either way, since this is a report (`--check`: 1 on FAIL). The machine's load average is
+printed with the report: another benchmark running at the same time shares the cores (the
+server, the client and the database also share them here).
 
 Run it from the project root:
 
@@ -66,20 +66,16 @@ the plain baseline uses a file beside it with `-plain` added to the name; both a
 place.
 """
 
-import argparse
 import json
-import math
 import os
 import random
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -90,31 +86,23 @@ from sqlalchemy import (
     TextClause,
     bindparam,
     delete,
-    func,
     insert,
-    select,
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 import api.models  # noqa: F401  (every mapper, so relationships resolve)
-from api.auth.audit import set_actor
-from api.auth.permissions import Actor, ActorKind, Scope
-from api.auth.schemas import TokenCreate
-from api.auth.service import create_token
+from api.auth.permissions import Scope
 from api.cases.enums import CaseKind, Decision
 from api.cases.metrics import CaseShareParams, CasesWithinTargetMetric, case_metrics, share
 from api.cases.models import Case
 from api.cases.schemas import MAX_BATCH, CaseFields, CaseMetrics
-from api.config import DEFAULT_PLAN_FILE
 from api.goals.registry import MetricRequest
-from api.kit.db import make_engine, utcnow
-from api.kit.migrate import upgrade
-from api.plan_data.bootstrap import load_plan_path
-from bench.grant_import import client_for, serving, settle, valid_cvr
-from bench.progress import WARMUP, Timing, backend_name, bench_database, statements_of
+from api.kit.db import utcnow
+from bench import harness
+from bench.grant_import import valid_cvr
+from bench.harness import WARMUP, Fresh, Timing, pick, statements_of, time_alternately
 
 BATCH_PATH = "/api/v1/cases/batch"
 METRICS_PATH = "/api/v1/cases/metrics"
@@ -154,6 +142,8 @@ DECISIONS = {
 }
 CVRS = 5_000
 FIELDS = tuple(CaseFields.model_fields)
+WRITER, READER = "Sagssystem", "Læser"  # the tokens' names: the case system pushes, staff read
+TOKENS = {WRITER: Scope.cases_write, READER: Scope.read}
 
 
 @dataclass(frozen=True)
@@ -163,16 +153,6 @@ class RunSettings:
     metric_cases: int
     repeat: int
     seed: int
-
-
-@dataclass(frozen=True)
-class Fresh:
-    """A fresh, migrated database with the 2026 plan, and tokens to push and to read."""
-
-    url: str
-    engine: Engine
-    write_token: str
-    read_token: str
 
 
 @dataclass(frozen=True)
@@ -204,18 +184,9 @@ class Comparison:
 # ---------------------------------------------------------------------------------- the data
 
 
-def _pick(rng: random.Random, weights: dict[Any, int]) -> Any:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
-def last_day() -> date:
-    """No date in the future, which the service rejects."""
-    return min(LAST_DAY, date.today() - timedelta(days=1))
-
-
 def case_row(rng: random.Random, index: int, cvrs: list[str], last: date) -> dict[str, Any]:
     """One case as the source system holds it; typed values, the external id unique by index."""
-    source = _pick(rng, SOURCES)
+    source = pick(rng, SOURCES)
     received = FIRST_DAY + timedelta(days=rng.randrange((last - FIRST_DAY).days + 1))
     complete: date | None = None
     if rng.random() >= 0.03:
@@ -225,7 +196,7 @@ def case_row(rng: random.Random, index: int, cvrs: list[str], last: date) -> dic
     decision: Decision | None = None
     if complete is not None and rng.random() < 0.9:
         decided = complete + timedelta(days=rng.randint(10, 120))
-        decision = _pick(rng, DECISIONS)
+        decision = pick(rng, DECISIONS)
     elif complete is None and rng.random() < 0.3:  # withdrawn before it was ever complete
         decided = received + timedelta(days=rng.randint(10, 90))
         decision = Decision.withdrawn
@@ -240,7 +211,7 @@ def case_row(rng: random.Random, index: int, cvrs: list[str], last: date) -> dic
     return {
         "source": source,
         "external_id": f"{'BYG' if source == 'sbsys' else 'FTZ'}-{received.year}-{index:07d}",
-        "kind": _pick(rng, KINDS),
+        "kind": pick(rng, KINDS),
         "is_business": business,
         "received_on": received,
         "complete_on": complete,
@@ -257,7 +228,7 @@ def case_row(rng: random.Random, index: int, cvrs: list[str], last: date) -> dic
 
 def generate(seed: int, first: int, count: int, cvrs: list[str]) -> list[dict[str, Any]]:
     rng = random.Random(f"{seed}-{first}")
-    last = last_day()
+    last = harness.until_yesterday(LAST_DAY)
     return [case_row(rng, index, cvrs, last) for index in range(first, first + count)]
 
 
@@ -276,42 +247,6 @@ def batch_bodies(rows: list[dict[str, Any]]) -> list[bytes]:
 # ------------------------------------------------------------------------------ the database
 
 
-@contextmanager
-def fresh_database(url: str | None) -> Iterator[Fresh]:
-    """Migrated, the 2026 plan loaded, a `cases:write` and a `read` token."""
-    with bench_database(url) as database_url:
-        engine = make_engine(database_url)
-        try:
-            upgrade(engine)
-            with Session(engine) as session, session.begin():
-                set_actor(session, Actor(ActorKind.system, None, "bench", frozenset()))
-                load_plan_path(session, DEFAULT_PLAN_FILE)
-                _, write = create_token(
-                    session, TokenCreate(name="Sagssystem", scopes=[Scope.cases_write]), "bench"
-                )
-                _, read = create_token(
-                    session, TokenCreate(name="Læser", scopes=[Scope.read]), "bench"
-                )
-            yield Fresh(database_url, engine, write, read)
-        finally:
-            engine.dispose()
-
-
-def plain_url(url: str | None) -> str | None:
-    """The baseline's database: a SQLite file beside a given one, else the same kind."""
-    if url is None or make_url(url).get_backend_name() != "sqlite":
-        return url
-    database = Path(make_url(url).database or "")
-    if not database.name or database.name == ":memory:":
-        raise SystemExit("give a SQLite file (sqlite:///path/bench.db) or no URL at all")
-    return str(make_url(url).set(database=str(database.with_stem(f"{database.stem}-plain"))))
-
-
-def case_count(engine: Engine) -> int:
-    with engine.connect() as connection:
-        return connection.execute(select(func.count()).select_from(Case)).scalar_one()
-
-
 def bulk_load(engine: Engine, settings: RunSettings, cvrs: list[str]) -> None:
     """Generated cases after the pushed ones, up to --metric-cases; then fresh statistics."""
     table = Case.__table__
@@ -324,9 +259,7 @@ def bulk_load(engine: Engine, settings: RunSettings, cvrs: list[str]) -> None:
                 row["created_at"] = row["updated_at"] = now
             session.execute(insert(table), rows)
         session.commit()
-    analyze = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(analyze)
+    harness.analyze(engine)
 
 
 # --------------------------------------------------------------------------------- the server
@@ -346,9 +279,7 @@ def answered_counts(heads: list[bytes]) -> Counter[str]:
     """The answers' counts, summed; read after the clock."""
     counts: Counter[str] = Counter()
     for head in heads:
-        text_ = head.decode("utf-8", errors="ignore")
-        found, _ = json.JSONDecoder().raw_decode(text_, text_.index('"counts":') + len('"counts":'))
-        counts.update(found)
+        counts.update(harness.counts_in_head(head))
     return counts
 
 
@@ -435,7 +366,7 @@ def time_ingest(
         ("API batch push (new)", "created", "plain Core upsert (new)"),
         ("API re-push (unchanged)", "unchanged", "plain Core upsert (again)"),
     ):
-        settle()
+        harness.settle()
         api_seconds: list[float] = []
         plain_seconds: list[float] = []
         heads: list[bytes] = []
@@ -445,10 +376,10 @@ def time_ingest(
             heads.append(head)
             plain_seconds.append(plain_upsert(plain.engine, statement, chunk))
         counts = answered_counts(heads)
-        ok = counts["items"] == counts[outcome] == n and case_count(db.engine) == n
+        ok = counts["items"] == counts[outcome] == n and harness.row_count(db.engine, Case) == n
         batch_ms = [s * 1000 for s in api_seconds]
         api.append(Ingest(api_name, n, sum(api_seconds), batch_ms, ok, counts_text(counts)))
-        stored = case_count(plain.engine)
+        stored = harness.row_count(plain.engine, Case)
         baseline.append(
             Ingest(plain_name, n, sum(plain_seconds), [], stored == n, f"stored {stored:,}")
         )
@@ -638,20 +569,6 @@ def count_statements(engine: Engine, calls: dict[str, Callable[[], Any]]) -> dic
     return {name: len(statements_of(engine, calls[name])) for name in ("service", "goal_service")}
 
 
-def time_alternately(calls: list[Callable[[], object]], repeat: int) -> list[Timing]:
-    """Each call warmed up, then timed in turns, so a change in the machine's load hits all."""
-    for call in calls:
-        for _ in range(WARMUP):
-            call()
-    samples: list[list[float]] = [[] for _ in calls]
-    for _ in range(repeat):
-        for call, times in zip(calls, samples, strict=True):
-            start = time.perf_counter()
-            call()
-            times.append((time.perf_counter() - start) * 1000)
-    return [Timing(median_ms=statistics.median(t), min_ms=min(t)) for t in samples]
-
-
 def measure_metrics(
     db: Fresh, client: httpx.Client, repeat: int, small: dict[str, int], sizes: tuple[int, int]
 ) -> tuple[list[Comparison], list[str]]:
@@ -664,7 +581,7 @@ def measure_metrics(
         response.raise_for_status()
         return response.json()
 
-    settle()
+    harness.settle()
     sql, service, over_http = time_alternately([calls["sql"], calls["service"], http], repeat)
     goal_sql, goal_service = time_alternately([calls["goal_sql"], calls["goal_service"]], repeat)
     results = [
@@ -708,7 +625,7 @@ def report(
     ingest: list[Ingest],
     metrics: list[Comparison],
     statements: list[str],
-) -> str:
+) -> tuple[str, bool]:
     plain = next(i for i in ingest if i.name.startswith("plain") and "new" in i.name)
     header = (
         f"{'ingest':<28}  {'cases':>8}  {'seconds':>8}  {'cases/s':>8}  {'vs plain':>8}  "
@@ -730,12 +647,11 @@ def report(
         f"bulk-loaded, then ANALYZE); {settings.repeat} calls after {WARMUP} warm-up calls, "
         "in turns with the SQL, median / min; a fresh Session or connection per call",
         "",
-        header,
-        "-" * len(header),
+        *harness.ruled(header),
     ]
     for i in ingest:
         batches = (
-            f"{statistics.median(i.batch_ms):.1f} / {percentile(i.batch_ms, 0.95):.1f}"
+            f"{statistics.median(i.batch_ms):.1f} / {harness.nearest_rank(i.batch_ms, 0.95):.1f}"
             if i.batch_ms
             else "-"
         )
@@ -750,111 +666,89 @@ def report(
         f"{f'metrics at {settings.metric_cases:,} cases':<46}  {'service ms med/min':>18}  "
         f"{'SQL ms med/min':>16}  {'ratio':>5}  {'same':>4}  statements per call"
     )
-    lines += ["", header, "-" * len(header)]
+    lines += ["", *harness.ruled(header)]
     for m in metrics:
         sql = m.sql or base
-        sql_text = f"{sql.median_ms:.1f} / {sql.min_ms:.1f}" if m.sql else "(as above)"
+        sql_text = sql.shown(1) if m.sql else "(as above)"
         counts = " -> ".join(f"{n} ({label})" for label, n in m.statements.items()) or "-"
         lines.append(
-            f"{m.name:<46}  {f'{m.service.median_ms:.1f} / {m.service.min_ms:.1f}':>18}  "
+            f"{m.name:<46}  {m.service.shown(1):>18}  "
             f"{sql_text:>16}  {m.ratio(sql):>5.2f}  {'yes' if m.same else 'NO':>4}  {counts}"
         )
-    lines += ["", *verdict(ingest, metrics), "", "statements of one case_metrics call:"]
-    for n, statement in enumerate(statements, 1):
-        one_line = " ".join(statement.split())
-        lines.append(f"  {n:>2}. {one_line[:110]}{'...' if len(one_line) > 110 else ''}")
-    return "\n".join(lines)
+    checked = verdict(ingest, metrics)
+    listed = harness.statement_list("statements of one case_metrics call:", statements)
+    return "\n".join([*lines, "", *checked.close(), "", *listed]), checked.passed
 
 
-def percentile(values: list[float], p: float) -> float:
-    """Nearest rank: the value at rank ceil(p x n)."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
-
-
-def verdict(ingest: list[Ingest], metrics: list[Comparison]) -> list[str]:
+def verdict(ingest: list[Ingest], metrics: list[Comparison]) -> harness.Verdict:
     by_name = {i.name: i for i in ingest}
     plain = by_name["plain Core upsert (new)"]
     push = by_name["API batch push (new)"]
-    lines = []
-    passed = all(i.counts_ok for i in ingest)
-    if not passed:
-        lines.append("counts: some run did not store or answer the expected counts  FAIL")
+    checked = harness.Verdict()
+    if not all(i.counts_ok for i in ingest):
+        checked.fail("counts: some run did not store or answer the expected counts  FAIL")
     ratio = push.rate / plain.rate
-    ok = ratio >= MIN_RATE_RATIO
-    passed = passed and ok
-    lines.append(
-        f"target: API ingest >= {MIN_RATE_RATIO:g}x the plain rate: {ratio:.2f}x "
-        f"({push.rate:,.0f} vs {plain.rate:,.0f} cases/s)  {'PASS' if ok else 'FAIL'}"
+    checked.target(
+        f"API ingest >= {MIN_RATE_RATIO:g}x the plain rate: {ratio:.2f}x "
+        f"({push.rate:,.0f} vs {plain.rate:,.0f} cases/s)",
+        ratio >= MIN_RATE_RATIO,
     )
     for m in metrics:
         if m.sql is None:
             if not m.same:
-                passed = False
-                lines.append(f"{m.name}: the answer differs from the service call's  FAIL")
+                checked.fail(f"{m.name}: the answer differs from the service call's  FAIL")
             continue
-        fast = m.ratio(m.sql) <= MAX_RATIO and m.same
-        constant = len(set(m.statements.values())) == 1
-        passed = passed and fast and constant
-        lines += [
-            f"target: {m.name}: <= {MAX_RATIO:g}x hand-written SQL, same numbers: "
-            f"{m.ratio(m.sql):.2f}x{'' if m.same else ', numbers differ'}  "
-            f"{'PASS' if fast else 'FAIL'}",
-            f"target: {m.name}: statements per call constant: "
-            f"{' -> '.join(str(n) for n in m.statements.values())}  "
-            f"{'PASS' if constant else 'FAIL'}",
-        ]
-    return [*lines, f"VERDICT: {'PASS' if passed else 'FAIL'}"]
+        ratio = m.ratio(m.sql)
+        checked.within(
+            m.name, ratio, MAX_RATIO, m.same, answers="numbers", differ=", numbers differ"
+        )
+        checked.constant(m.name, list(m.statements.values()))
+    return checked
 
 
 # ------------------------------------------------------------------------------------ main
 
 
-def parse_args(argv: list[str] | None = None) -> RunSettings:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.cases_ingest",
-        description="Time the case batch ingest against a plain Core upsert, and the case "
-        "metrics against hand-written SQL.",
-    )
-    parser.add_argument(
-        "--database-url",
-        help="postgresql+psycopg://… (fresh databases are created and dropped there) or a new "
-        "SQLite file; default: SQLite in temporary directories",
+def parse_args(argv: list[str] | None = None) -> tuple[RunSettings, bool]:
+    parser = harness.parser(
+        "cases_ingest",
+        "Time the case batch ingest against a plain Core upsert, and the case metrics against "
+        "hand-written SQL.",
+        databases="several",
     )
     parser.add_argument("--cases", type=int, default=200_000, help="cases pushed (200,000)")
     parser.add_argument(
         "--metric-cases", type=int, default=1_000_000, help="cases for the metrics (1,000,000)"
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed metrics calls (5)")
-    parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
-    args = parser.parse_args(argv)
+    args = harness.parse(parser, argv, seed=True, at_least_one=("repeat",))
     if args.cases < MAX_BATCH:
         parser.error(f"--cases must be at least {MAX_BATCH}")
     if args.metric_cases < args.cases:
         parser.error("--metric-cases must be at least --cases")
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
-    return RunSettings(args.database_url, args.cases, args.metric_cases, args.repeat, args.seed)
+    settings = RunSettings(args.database_url, args.cases, args.metric_cases, args.repeat, args.seed)
+    return settings, args.check
 
 
-def run(settings: RunSettings) -> str:
+def run(settings: RunSettings) -> tuple[str, bool]:
     start_load = load_text()
     cvrs = [valid_cvr(n) for n in range(CVRS)]
     rows = generate(settings.seed, 0, settings.cases, cvrs)
     with (
-        fresh_database(settings.database_url) as db,
-        serving(db.url) as base,
-        client_for(base, db.write_token) as writer,
-        client_for(base, db.read_token) as reader,
+        harness.fresh_database(settings.database_url, TOKENS) as db,
+        harness.serve_in_process(db.url) as base,
+        harness.bearer_client(base, db.tokens[WRITER]) as writer,
+        harness.bearer_client(base, db.tokens[READER]) as reader,
     ):
-        backend = backend_name(db.engine)
+        backend = harness.backend_name(db.engine)
         warm_up(writer, db, cvrs, settings.seed)
-        with fresh_database(plain_url(settings.database_url)) as plain:
+        plain_url = harness.sibling_url(settings.database_url, "-plain")
+        with harness.fresh_database(plain_url, TOKENS) as plain:
             ingest = time_ingest(writer, db, plain, rows, cvrs, settings.seed)
         del rows
         small = count_statements(db.engine, metrics_calls(db.engine))
         bulk_load(db.engine, settings, cvrs)
-        if (stored := case_count(db.engine)) != settings.metric_cases:
+        if (stored := harness.row_count(db.engine, Case)) != settings.metric_cases:
             raise RuntimeError(f"{stored:,} cases stored; expected {settings.metric_cases:,}")
         metrics, statements = measure_metrics(
             db, reader, settings.repeat, small, (settings.cases, settings.metric_cases)
@@ -863,7 +757,8 @@ def run(settings: RunSettings) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    print(run(parse_args(argv)))
+    settings, check = parse_args(argv)
+    harness.conclude(run(settings), check)
 
 
 if __name__ == "__main__":

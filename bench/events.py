@@ -25,7 +25,8 @@ the statement, the Session, turning rows into values.
 
 Times are median and min over `--repeat` calls after a warm-up. Targets: each service call
 costs at most 2x its hand-written SQL, and its statement count does not grow with the data or
-the batch. The verdict is printed; the exit code is 0 either way, since this is a report.
+the batch. The verdict is printed; the exit code is 0 either way, since this is a report
+(`--check`: 1 on FAIL).
 
 Run it from the project root:
 
@@ -38,8 +39,6 @@ URL it creates a database `erhverv_bench_<random>` through that server's `postgr
 runs there and drops it at the end. A SQLite URL must name a file that does not exist yet.
 """
 
-import argparse
-import gc
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -69,11 +68,11 @@ from api.events.models import Event, EventSeries, Registration, event_initiative
 from api.events.series import series_key
 from api.goals.models import Goal
 from api.goals.registry import MetricRequest, get_metric, parse_params
-from api.kit.db import UTCDateTime, make_engine
-from api.kit.migrate import upgrade
+from api.kit.db import UTCDateTime
 from api.plan_data.bootstrap import load_plan_path
 from api.plans.models import Initiative
-from bench.progress import Timing, backend_name, bench_database, statements_of, time_calls
+from bench import harness
+from bench.harness import Timing, pick
 
 YEARS = range(2017, 2027)
 BUSY_YEAR, QUIET_YEAR = 2026, 2017
@@ -170,11 +169,6 @@ class Comparison:
 # ---------------------------------------------------------------------------- the data
 
 
-def _pick(rng: random.Random, weights: dict[Any, int]) -> Any:
-    """One of the keys, as likely as its weight."""
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
 def events_per_year(total: int) -> dict[int, int]:
     """`total` events over YEARS, growing linearly: the last year has twice the first's."""
     weights = [1 + k / (len(YEARS) - 1) for k in range(len(YEARS))]
@@ -218,8 +212,8 @@ def event_row(
     rng: random.Random, year: int, company_ids: Sequence[int], series_ids: dict[str, int]
 ) -> dict[str, Any]:
     """One event of `year`, its counts at the door as staff would record them."""
-    kind = _pick(rng, KINDS)
-    status = _pick(rng, EVENT_STATUSES)
+    kind = pick(rng, KINDS)
+    status = pick(rng, EVENT_STATUSES)
     held = status is EventStatus.held
     day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
     starts = datetime.combine(day, time(rng.randint(6, 18), rng.choice((0, 30))), tzinfo=UTC)
@@ -328,7 +322,7 @@ def insert_registrations(
         weights = REGISTRATION_STATUSES[status]
         for person_id in rng.sample(person_ids, size):
             rows.append(
-                {"event_id": event_id, "person_id": person_id, "status": _pick(rng, weights),
+                {"event_id": event_id, "person_id": person_id, "status": pick(rng, weights),
                  "registered_at": NOW, "created_at": NOW, "updated_at": NOW}
             )  # fmt: skip
             if len(rows) == CHUNK:
@@ -348,10 +342,7 @@ def build(engine: Engine, settings: Settings) -> Built:
         insert_registrations(session, settings, events, person_ids, rng)
         goal_ids = session.scalars(select(Goal.id).order_by(Goal.id).limit(10)).all()
         session.commit()
-    # Fresh statistics (and PostgreSQL's visibility map), as autovacuum keeps a live database.
-    analyze = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(analyze)
+    harness.analyze(engine)
     return Built(events_per_year(settings.events), list(goal_ids))
 
 
@@ -482,7 +473,7 @@ def metric_requests(
 
 def count_statements(engine: Engine, call: Callable[[], object]) -> int:
     """SQL statements one call sends."""
-    return len(statements_of(engine, call))
+    return len(harness.statements_of(engine, call))
 
 
 def measure_calendar(engine: Engine, built: Built, repeat: int) -> Comparison:
@@ -507,8 +498,8 @@ def measure_calendar(engine: Engine, built: Built, repeat: int) -> Comparison:
 
     return Comparison(
         name=f"annual wheel {BUSY_YEAR} ({built.events_per_year[BUSY_YEAR]} events)",
-        service=time_calls(service(BUSY_YEAR), repeat),
-        sql=time_calls(sql(BUSY_YEAR), repeat),
+        service=harness.time_calls(service(BUSY_YEAR), repeat),
+        sql=harness.time_calls(sql(BUSY_YEAR), repeat),
         same=same_calendar(service(BUSY_YEAR)(), sql(BUSY_YEAR)()),
         statements={
             f"{year}: {built.events_per_year[year]} events": count_statements(engine, service(year))
@@ -556,8 +547,8 @@ def measure_metric(
     single = metric_requests(key, goals[:1], range(BUSY_YEAR, BUSY_YEAR + 1))
     return Comparison(
         name=f"{key}, {len(goals)} goals x {len(METRIC_YEARS)} years",
-        service=time_calls(service(batch), repeat),
-        sql=time_calls(sql, repeat),
+        service=harness.time_calls(service(batch), repeat),
+        sql=harness.time_calls(sql, repeat),
         same=service(batch)() == sql(),
         statements={
             f"{len(single)} request": count_statements(engine, service(single)),
@@ -569,7 +560,9 @@ def measure_metric(
 # --------------------------------------------------------------------------------- report
 
 
-def report(backend: str, settings: Settings, built: Built, results: list[Comparison]) -> str:
+def report(
+    backend: str, settings: Settings, built: Built, results: list[Comparison]
+) -> tuple[str, bool]:
     header = (
         f"{'measure':<44}  {'service ms med/min':>18}  {'SQL ms med/min':>15}  {'ratio':>5}  "
         f"{'same':>4}  statements per call"
@@ -581,54 +574,40 @@ def report(backend: str, settings: Settings, built: Built, results: list[Compari
         f"({built.events_per_year[QUIET_YEAR]} in {QUIET_YEAR} .. "
         f"{built.events_per_year[BUSY_YEAR]} in {BUSY_YEAR}), {settings.registrations} "
         f"registrations, {settings.people} people, {settings.companies} companies",
-        f"repeat         {settings.repeat} calls after 2 warm-up calls; times per call, "
+        f"repeat         {settings.repeat} calls after {harness.WARMUP} warm-up calls; "
+        "times per call, "
         "median / min; service calls open a fresh Session, SQL calls a fresh connection",
         "statements     counted at the cursor, per service call (SQLite's BEGIN included)",
         "",
-        header,
-        "-" * len(header),
+        *harness.ruled(header),
     ]
     for r in results:
-        service = f"{r.service.median_ms:.2f} / {r.service.min_ms:.2f}"
-        sql = f"{r.sql.median_ms:.2f} / {r.sql.min_ms:.2f}"
         counts = ", ".join(f"{n} ({label})" for label, n in r.statements.items())
         lines.append(
-            f"{r.name:<44}  {service:>18}  {sql:>15}  {r.ratio:>5.2f}  "
+            f"{r.name:<44}  {r.service.shown():>18}  {r.sql.shown():>15}  {r.ratio:>5.2f}  "
             f"{'yes' if r.same else 'NO':>4}  {counts}"
         )
-    return "\n".join([*lines, "", *verdict(results)])
+    checked = verdict(results)
+    return "\n".join([*lines, "", *checked.close()]), checked.passed
 
 
-def verdict(results: list[Comparison]) -> list[str]:
-    lines = []
-    passed = True
+def verdict(results: list[Comparison]) -> harness.Verdict:
+    checked = harness.Verdict()
     for r in results:
-        fast = r.ratio <= MAX_RATIO and r.same
-        constant = len(set(r.statements.values())) == 1
-        passed = passed and fast and constant
-        lines += [
-            f"target: {r.name}: <= {MAX_RATIO:g}x hand-written SQL, same answers: "
-            f"{r.ratio:.2f}x  {'PASS' if fast else 'FAIL'}",
-            f"target: {r.name}: statements per call constant: "
-            f"{' -> '.join(str(n) for n in r.statements.values())}  "
-            f"{'PASS' if constant else 'FAIL'}",
-        ]
-    return [*lines, f"VERDICT: {'PASS' if passed else 'FAIL'}"]
+        checked.within(r.name, r.ratio, MAX_RATIO, r.same)
+        checked.constant(r.name, list(r.statements.values()))
+    return checked
 
 
 # ------------------------------------------------------------------------------------ main
 
 
-def parse_args(argv: list[str] | None = None) -> Settings:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.events",
-        description="Time the annual wheel and the participant metrics against hand-written "
-        "SQL, and count their SQL statements.",
-    )
-    parser.add_argument(
-        "--database-url",
-        help="postgresql+psycopg://… (a fresh database is created and dropped there) or a new "
-        "SQLite file; default: SQLite in a temporary directory",
+def parse_args(argv: list[str] | None = None) -> tuple[Settings, bool]:
+    parser = harness.parser(
+        "events",
+        "Time the annual wheel and the participant metrics against hand-written SQL, and "
+        "count their SQL statements.",
+        databases="one",
     )
     parser.add_argument("--events", type=int, default=50_000, help="events (50,000)")
     parser.add_argument(
@@ -637,14 +616,12 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     parser.add_argument("--people", type=int, default=60_000, help="people (60,000)")
     parser.add_argument("--companies", type=int, default=6_000, help="companies (6,000)")
     parser.add_argument("--repeat", type=int, default=20, help="timed calls (default 20)")
-    parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
-    args = parser.parse_args(argv)
-    for name in ("events", "people", "companies", "repeat"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name} must be at least 1")
+    args = harness.parse(
+        parser, argv, seed=True, at_least_one=("events", "people", "companies", "repeat")
+    )
     if args.events < len(YEARS) * 2 or args.registrations < 0:
         parser.error(f"--events must be at least {len(YEARS) * 2}; --registrations >= 0")
-    return Settings(
+    settings = Settings(
         database_url=args.database_url,
         events=args.events,
         registrations=args.registrations,
@@ -653,32 +630,26 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         repeat=args.repeat,
         seed=args.seed,
     )
+    return settings, args.check
 
 
-def run(settings: Settings) -> str:
-    with bench_database(settings.database_url) as url:
-        engine = make_engine(url)
-        try:
-            upgrade(engine)
-            built = build(engine, settings)
-            # As the service does once it has started (api.main): long-lived objects out of
-            # the collector's way, so a call pays only for its own garbage.
-            gc.collect()
-            gc.freeze()
-            results = [
-                measure_calendar(engine, built, settings.repeat),
-                measure_metric(
-                    engine, built, "event_participants", PARTICIPANT_PARAMS, settings.repeat
-                ),
-                measure_metric(engine, built, "events_held", HELD_PARAMS, settings.repeat),
-            ]
-            return report(backend_name(engine), settings, built, results)
-        finally:
-            engine.dispose()
+def run(settings: Settings) -> tuple[str, bool]:
+    with harness.migrated(settings.database_url) as (_, engine):
+        built = build(engine, settings)
+        harness.settle()
+        results = [
+            measure_calendar(engine, built, settings.repeat),
+            measure_metric(
+                engine, built, "event_participants", PARTICIPANT_PARAMS, settings.repeat
+            ),
+            measure_metric(engine, built, "events_held", HELD_PARAMS, settings.repeat),
+        ]
+        return report(harness.backend_name(engine), settings, built, results)
 
 
 def main(argv: list[str] | None = None) -> None:
-    print(run(parse_args(argv)))
+    settings, check = parse_args(argv)
+    harness.conclude(run(settings), check)
 
 
 if __name__ == "__main__":

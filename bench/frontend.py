@@ -17,16 +17,15 @@ logs in once through the log-in screen. It then reports, from one run:
   with the session cookie copied in), then with the cache warm; median and max.
 
 Targets: at most 150 KB of gzipped JavaScript; at most 1 s to the drawn dashboard with an empty
-cache. The verdict is printed; the exit code is 0 either way, since this is a report.
+cache. The verdict is printed; the exit code is 0 either way, since this is a report
+(`--check`: 1 on FAIL).
 
 Run it from the project root:
 
     make build && .venv/bin/python -m bench.frontend
 """
 
-import argparse
 import gzip
-import os
 import statistics
 import tempfile
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from bench.serving import service
+from bench import harness
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "frontend" / "dist"
@@ -114,11 +113,11 @@ def timings(
     return {"empty cache": cold, "warm cache": hot}
 
 
-def report(scripts: list[Script], times: dict[str, list[float]], repeat: int) -> str:
+def report(scripts: list[Script], times: dict[str, list[float]], repeat: int) -> tuple[str, bool]:
     total = sum(s.gzipped for s in scripts)
     lines = [
         "Staff app benchmark: Overblik's JavaScript and the time to the drawn dashboard",
-        f"machine        {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} (1 min)",
+        harness.machine_line(),
         "served by      erhverv serve (the built SPA), fresh SQLite database with the 2026 plan",
         f"browser        Debian Chromium, headless, via Playwright; {repeat} navigations each",
         "",
@@ -136,45 +135,42 @@ def report(scripts: list[Script], times: dict[str, list[float]], repeat: int) ->
     ]
     for name, values in times.items():
         lines.append(f"{name:<36}  {statistics.median(values):>9.0f}  {max(values):>7.0f}")
-    size_ok = total <= MAX_JS_BYTES
     cold = statistics.median(times["empty cache"])
-    time_ok = cold <= MAX_MS
-    lines += [
-        "",
-        f"target: JavaScript for Overblik <= {MAX_JS_BYTES / 1000:.0f} KB gzipped: "
-        f"{total / 1000:.1f} KB  {'PASS' if size_ok else 'FAIL'}",
-        f"target: drawn dashboard <= {MAX_MS:.0f} ms (empty cache, median): {cold:.0f} ms  "
-        f"{'PASS' if time_ok else 'FAIL'}",
-        f"VERDICT: {'PASS' if size_ok and time_ok else 'FAIL'}",
-    ]
-    return "\n".join(lines)
+    verdict = harness.Verdict()
+    verdict.target(
+        f"JavaScript for Overblik <= {MAX_JS_BYTES / 1000:.0f} KB gzipped: {total / 1000:.1f} KB",
+        total <= MAX_JS_BYTES,
+    )
+    verdict.target(
+        f"drawn dashboard <= {MAX_MS:.0f} ms (empty cache, median): {cold:.0f} ms", cold <= MAX_MS
+    )
+    return "\n".join([*lines, "", *verdict.close()]), verdict.passed
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.frontend",
-        description="Overblik's JavaScript size and time to the drawn dashboard.",
+    parser = harness.parser(
+        "frontend", "Overblik's JavaScript size and time to the drawn dashboard."
     )
     parser.add_argument("--repeat", type=int, default=5, help="navigations per kind (5)")
-    args = parser.parse_args(argv)
+    args = harness.parse(parser, argv)
     if not (DIST / "index.html").exists():
         raise SystemExit("frontend/dist is missing: run `make build` first")
     with (
         tempfile.TemporaryDirectory(prefix="erhverv_frontend_") as folder,
-        service(
+        harness.erhverv_serve(
             Path(folder),
-            DIST,
             ["create-user", "--email", EMAIL, "--name", "Bench", "--role", "viewer"],
             "password",
-        ) as (url, password),
+            frontend=DIST,
+        ) as served,
         sync_playwright() as playwright,
     ):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        warm = logged_in(browser, url, password)
+        warm = logged_in(browser, served.url, served.secret)
         scripts = scripts_of_overblik(warm)
-        times = timings(browser, warm, url, args.repeat)
+        times = timings(browser, warm, served.url, args.repeat)
         browser.close()
-    print(report(scripts, times, args.repeat))
+    harness.conclude(report(scripts, times, args.repeat), args.check)
 
 
 if __name__ == "__main__":

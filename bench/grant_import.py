@@ -35,7 +35,7 @@ Targets: the API import (both row reports) runs at least at half the plain rate,
 `rows=problems` its memory does not grow with the file: the peak at `--rows` rows is at most
 10 % above the peak at a quarter of them. The `rows=all` report holds every row, so its memory
 grows by design; its bytes per row are reported. The verdict is printed; the exit code is 0
-either way, since this is a report.
+either way, since this is a report (`--check`: 1 on FAIL).
 
 Run it from the project root:
 
@@ -50,14 +50,10 @@ the runs use files beside it with the run's number added to the name (`bench-1.d
 are left in place.
 """
 
-import argparse
 import csv
-import gc
 import json
 import random
-import socket
 import tempfile
-import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -68,27 +64,18 @@ from itertools import count, islice
 from pathlib import Path
 
 import httpx
-import uvicorn
-from sqlalchemy import Engine, func, insert, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, insert, select
 from stdnum.dk import cvr
 
 import api.models  # noqa: F401  (every mapper, so relationships resolve)
-from api.auth.audit import set_actor
-from api.auth.permissions import Actor, ActorKind, Scope
-from api.auth.schemas import TokenCreate
-from api.auth.service import create_token
-from api.config import DEFAULT_PLAN_FILE, Settings
+from api.auth.permissions import Scope
 from api.contacts.models import Company
 from api.grants.enums import RowOutcome
 from api.grants.importer import CHUNK_ROWS
 from api.grants.models import Grant, GrantProgramme
-from api.kit.db import Base, make_engine, utcnow
-from api.kit.migrate import upgrade
-from api.main import create_app
-from api.plan_data.bootstrap import load_plan_path
-from bench.progress import backend_name, bench_database
+from api.kit.db import Base, utcnow
+from bench import harness
+from bench.harness import Fresh
 
 IMPORTS = "/api/v1/grants/imports"
 HEADER = ["Reference", "CVR-nr.", "Virksomhed", "Program", "Beløb", "Bevillingsdato"]
@@ -104,6 +91,7 @@ HEAD_BYTES = 4096  # of an answer read in chunks: enough for the counts
 MIN_RATE_RATIO = 0.5
 MAX_GROWTH = 0.10  # the peak at --rows rows at most 10 % above the one at --rows/4
 MB = 1024 * 1024
+TOKENS = {"bench": Scope.grants_write}  # each fresh database's token for the import
 
 
 @dataclass(frozen=True)
@@ -112,15 +100,6 @@ class RunSettings:
     rows: int
     companies: int
     seed: int
-
-
-@dataclass(frozen=True)
-class Fresh:
-    """A fresh, migrated database with the 2026 plan and an API token for the import."""
-
-    url: str
-    engine: Engine
-    token: str
 
 
 @dataclass(frozen=True)
@@ -211,64 +190,12 @@ def write_csv(path: Path, rows: int, companies: int, seed: int, last_day: date) 
 
 
 def run_urls(url: str | None) -> Iterator[str | None]:
-    """What to hand `bench_database` for each run: a new SQLite file per run beside a given one."""
-    if url is None or make_url(url).get_backend_name() != "sqlite":
-        while True:
-            yield url
-    database = Path(make_url(url).database or "")
-    if not database.name or database.name == ":memory:":
-        raise SystemExit("give a SQLite file (sqlite:///path/bench.db) or no URL at all")
+    """What to hand `fresh_database` for each run: a new SQLite file per run beside a given one."""
     for n in count(1):
-        yield str(make_url(url).set(database=str(database.with_stem(f"{database.stem}-{n}"))))
+        yield harness.sibling_url(url, f"-{n}")
 
 
-@contextmanager
-def fresh_database(url: str | None) -> Iterator[Fresh]:
-    """Migrated, the 2026 plan loaded (the programmes are seeded by the migration), a token."""
-    with bench_database(url) as database_url:
-        engine = make_engine(database_url)
-        try:
-            upgrade(engine)
-            with Session(engine) as session, session.begin():
-                set_actor(session, Actor(ActorKind.system, None, "bench", frozenset()))
-                load_plan_path(session, DEFAULT_PLAN_FILE)
-                data = TokenCreate(name="bench", scopes=[Scope.grants_write])
-                _, token = create_token(session, data, created_by="bench")
-            yield Fresh(database_url, engine, token)
-        finally:
-            engine.dispose()
-
-
-def grant_count(engine: Engine) -> int:
-    with engine.connect() as connection:
-        return connection.execute(select(func.count()).select_from(Grant)).scalar_one()
-
-
-# --------------------------------------------------------------------------------- the server
-
-
-@contextmanager
-def serving(url: str) -> Iterator[str]:
-    """The real app on uvicorn in a background thread, on a free port; its base URL."""
-    app = create_app(Settings(database_url=url, migrate_on_start=False))
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join()
-        listener.close()
+# ------------------------------------------------------------------------------- the request
 
 
 def post_file(
@@ -300,15 +227,7 @@ def post_file(
     if keep:
         report = json.loads(b"".join(chunks))
         return Answer(seconds, size, report["counts"], len(report["rows"]))
-    text = head.decode("utf-8", errors="ignore")
-    counts, _ = json.JSONDecoder().raw_decode(text, text.index('"counts":') + len('"counts":'))
-    return Answer(seconds, size, counts, None)
-
-
-def client_for(base_url: str, token: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=600
-    )
+    return Answer(seconds, size, harness.counts_in_head(head), None)
 
 
 def warm_up(client: httpx.Client, path: Path) -> None:
@@ -316,12 +235,6 @@ def warm_up(client: httpx.Client, path: Path) -> None:
     answer = post_file(client, path, rows="problems", dry_run=True)
     if answer.counts["created"] != answer.counts["rows"]:
         raise RuntimeError(f"warm-up: unexpected counts {answer.counts}")
-
-
-def settle() -> None:
-    """As the service does once it has started: long-lived objects out of the collector's way."""
-    gc.collect()
-    gc.freeze()
 
 
 # ---------------------------------------------------------------------------- the baseline
@@ -394,7 +307,11 @@ def timed_answer(name: str, rows: int, answer: Answer, outcome: str, listed: int
 @contextmanager
 def api_client(url: str | None, warmup: Path) -> Iterator[tuple[Fresh, httpx.Client]]:
     """A fresh database, the app serving it, and a client whose server is warmed up."""
-    with fresh_database(url) as db, serving(db.url) as base, client_for(base, db.token) as client:
+    with (
+        harness.fresh_database(url, TOKENS) as db,
+        harness.serve_in_process(db.url) as base,
+        harness.bearer_client(base, db.tokens["bench"]) as client,
+    ):
         warm_up(client, warmup)
         yield db, client
 
@@ -406,41 +323,41 @@ def time_api(
     n = settings.rows
     results: list[Timed] = []
     with api_client(next(urls), files["warmup"]) as (db, client):
-        settle()
+        harness.settle()
         answer = post_file(client, files["full"], rows="problems")
         results.append(timed_answer("API import, rows=problems", n, answer, "created", 0))
-        settle()
+        harness.settle()
         answer = post_file(client, files["full"], rows="problems")
         results.append(timed_answer("API re-import, rows=problems", n, answer, "unchanged", 0))
-        if (stored := grant_count(db.engine)) != n:
+        if (stored := harness.row_count(db.engine, Grant)) != n:
             raise RuntimeError(f"{stored} grants stored after the import; expected {n}")
     with api_client(next(urls), files["warmup"]) as (db, client):
-        settle()
+        harness.settle()
         answer = post_file(client, files["full"], rows="problems", dry_run=True)
         results.append(timed_answer("API dry run, rows=problems", n, answer, "created", 0))
-        if (stored := grant_count(db.engine)) != 0:
+        if (stored := harness.row_count(db.engine, Grant)) != 0:
             raise RuntimeError(f"the dry run left {stored} grants")
     with api_client(next(urls), files["warmup"]) as (db, client):
-        settle()
+        harness.settle()
         answer = post_file(client, files["full"], rows="all")
         results.append(timed_answer("API import, rows=all", n, answer, "created", n))
     return results
 
 
 def time_plain(settings: RunSettings, urls: Iterator[str | None], path: Path) -> Timed:
-    with fresh_database(next(urls)) as db:
-        settle()
+    with harness.fresh_database(next(urls), TOKENS) as db:
+        harness.settle()
         start = time.perf_counter()
         rows = plain_import(db.engine, path)
         seconds = time.perf_counter() - start
-        stored = grant_count(db.engine)
+        stored = harness.row_count(db.engine, Grant)
     ok = rows == settings.rows == stored
     return Timed("plain csv + Core insert", rows, seconds, None, ok, f"inserted {stored:,}")
 
 
 def traced_peak(call: Callable[[], object]) -> int:
     """Peak traced memory during the call, less what was traced when it started."""
-    settle()
+    harness.settle()
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
@@ -463,7 +380,7 @@ def api_peak(url: str | None, files: dict[str, Path], key: str, rows: str, n: in
 
 
 def plain_peak(url: str | None, path: Path, n: int) -> int:
-    with fresh_database(url) as db:
+    with harness.fresh_database(url, TOKENS) as db:
         done: list[int] = []
         peak = traced_peak(lambda: done.append(plain_import(db.engine, path)))
     if done[0] != n:
@@ -505,7 +422,7 @@ def report(
     last_day: date,
     timings: list[Timed],
     memory: list[Memory],
-) -> str:
+) -> tuple[str, bool]:
     plain = timings[-1]
     header = (
         f"{'run':<30}  {'rows':>8}  {'seconds':>8}  {'rows/s':>8}  {'vs plain':>8}  "
@@ -524,8 +441,7 @@ def report(
         "memory         separate runs under tracemalloc, fresh database each; peak traced "
         "less traced at the start",
         "",
-        header,
-        "-" * len(header),
+        *harness.ruled(header),
     ]
     for t in timings:
         answer = size_text(t.response_bytes)
@@ -540,69 +456,59 @@ def report(
         + "  ".join(f"{f'{n:,} rows':>12}" for n in sizes)
         + f"  {'growth':>7}  {'per row':>9}"
     )
-    lines += ["", header, "-" * len(header)]
+    lines += ["", *harness.ruled(header)]
     for m in memory:
         peaks = "  ".join(f"{m.peaks[n] / MB:>9.1f} MB" for n in sizes)
         lines.append(f"{m.name:<30}  {peaks}  {m.growth():>+7.0%}  {m.per_row():>7,.0f} B")
-    return "\n".join([*lines, "", *verdict(timings, memory)])
+    checked = verdict(timings, memory)
+    return "\n".join([*lines, "", *checked.close()]), checked.passed
 
 
-def verdict(timings: list[Timed], memory: list[Memory]) -> list[str]:
+def verdict(timings: list[Timed], memory: list[Memory]) -> harness.Verdict:
     by_name = {t.name: t for t in timings}
     plain = timings[-1]
-    lines = []
-    passed = all(t.counts_ok for t in timings)
-    if not passed:
-        lines.append("counts: some answer did not have the expected counts  FAIL")
+    checked = harness.Verdict()
+    if not all(t.counts_ok for t in timings):
+        checked.fail("counts: some answer did not have the expected counts  FAIL")
     for name in ("API import, rows=problems", "API import, rows=all"):
         ratio = by_name[name].rate / plain.rate
-        ok = ratio >= MIN_RATE_RATIO
-        passed = passed and ok
-        lines.append(
-            f"target: {name} >= {MIN_RATE_RATIO:g}x the plain rate: {ratio:.2f}x  "
-            f"{'PASS' if ok else 'FAIL'}"
+        checked.target(
+            f"{name} >= {MIN_RATE_RATIO:g}x the plain rate: {ratio:.2f}x", ratio >= MIN_RATE_RATIO
         )
     problems, full = memory[0], memory[1]
     small, large = sorted(problems.peaks)
-    bounded = problems.growth() <= MAX_GROWTH
-    passed = passed and bounded
-    lines += [
-        f"target: {problems.name} memory bounded (peak at {large:,} rows <= "
+    checked.target(
+        f"{problems.name} memory bounded (peak at {large:,} rows <= "
         f"{1 + MAX_GROWTH:.2f}x the peak at {small:,}): {problems.growth():+.0%}, "
-        f"{problems.per_row():,.0f} B per row  {'PASS' if bounded else 'FAIL'}",
-        f"(by design {full.name} holds the row report: {full.per_row():,.0f} B per row)",
-        f"VERDICT: {'PASS' if passed else 'FAIL'}",
-    ]
-    return lines
+        f"{problems.per_row():,.0f} B per row",
+        problems.growth() <= MAX_GROWTH,
+    )
+    checked.note(f"(by design {full.name} holds the row report: {full.per_row():,.0f} B per row)")
+    return checked
 
 
 # -------------------------------------------------------------------------------------- main
 
 
-def parse_args(argv: list[str] | None = None) -> RunSettings:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.grant_import",
-        description="Time and measure the grant import through the API against a plain "
-        "csv + SQLAlchemy Core bulk insert of the same rows.",
-    )
-    parser.add_argument(
-        "--database-url",
-        help="postgresql+psycopg://… (fresh databases are created and dropped there) or a new "
-        "SQLite file; default: SQLite in temporary directories",
+def parse_args(argv: list[str] | None = None) -> tuple[RunSettings, bool]:
+    parser = harness.parser(
+        "grant_import",
+        "Time and measure the grant import through the API against a plain csv + SQLAlchemy "
+        "Core bulk insert of the same rows.",
+        databases="several",
     )
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the file (100,000)")
     parser.add_argument("--companies", type=int, default=5_000, help="companies (5,000)")
-    parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
-    args = parser.parse_args(argv)
+    args = harness.parse(parser, argv, seed=True)
     if args.rows < 4 * CHUNK_ROWS:
         parser.error(f"--rows must be at least {4 * CHUNK_ROWS}")
     if not 1 <= args.companies <= 100_000:
         parser.error("--companies must be between 1 and 100,000")
-    return RunSettings(args.database_url, args.rows, args.companies, args.seed)
+    return RunSettings(args.database_url, args.rows, args.companies, args.seed), args.check
 
 
-def run(settings: RunSettings) -> str:
-    last_day = min(date.today() - timedelta(days=1), LAST_DAY)  # never in the future
+def run(settings: RunSettings) -> tuple[str, bool]:
+    last_day = harness.until_yesterday(LAST_DAY)
     urls = run_urls(settings.database_url)
     with tempfile.TemporaryDirectory(prefix="erhverv_grants_") as directory:
         folder = Path(directory)
@@ -616,15 +522,16 @@ def run(settings: RunSettings) -> str:
             key: write_csv(path, sizes[key], settings.companies, settings.seed, last_day)
             for key, path in files.items()
         }["full"]
-        with fresh_database(next(urls)) as db:
-            backend = backend_name(db.engine)
+        with harness.fresh_database(next(urls), TOKENS) as db:
+            backend = harness.backend_name(db.engine)
         timings = [*time_api(settings, urls, files), time_plain(settings, urls, files["full"])]
         memory = measure_memory(settings, urls, files)
     return report(backend, settings, file_bytes, last_day, timings, memory)
 
 
 def main(argv: list[str] | None = None) -> None:
-    print(run(parse_args(argv)))
+    settings, check = parse_args(argv)
+    harness.conclude(run(settings), check)
 
 
 if __name__ == "__main__":

@@ -51,15 +51,12 @@ Run it from the project root (`--quick`: 3 s per endpoint, 10 s mixed, 20,000 gr
     .venv/bin/python -m bench.load [--seconds 15] [--mixed-seconds 60] [--no-postgres]
 """
 
-import argparse
 import asyncio
 import multiprocessing
 import os
 import random
 import re
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -69,19 +66,15 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from multiprocessing.queues import Queue
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine
 
+from bench import harness
 from bench.grant_import import IMPORTS, LAST_DAY, counts_text, write_csv
-from bench.progress import backend_name, bench_database
 
-ERHVERV = Path(sys.executable).with_name("erhverv")
 WRK = "/usr/bin/wrk"
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SCOPES = "read,write,grants:write,personal:read"
 RATE_LIMIT = "10000000"  # requests a minute per token, for the served processes
 ENDPOINTS = {
@@ -261,74 +254,25 @@ class Options:
 # --------------------------------------------------------------------------------- the service
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def log_tail(log: Path, lines: int = 30) -> str:
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-
-
-def started_workers(log: Path) -> int:
-    return log.read_text(errors="replace").count("Application startup complete.")
-
-
 @contextmanager
 def service(folder: Path, config: Config, database_url: str) -> Iterator[Served]:
     """`erhverv serve` on the fresh database, every worker started; a token and the ids."""
-    env = {
-        **os.environ,
-        "ERHVERV_DATABASE_URL": database_url,
-        "ERHVERV_FRONTEND_DIR": str(folder / "no-frontend"),
-        "ERHVERV_TOKEN_REQUESTS_PER_MINUTE": RATE_LIMIT,
-    }
-    port = free_port()
-    log = folder / f"serve-{config.name.replace(' ', '-').replace(',', '')}.log"
-    command = [str(ERHVERV), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [*command, "--workers", str(config.workers)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while started_workers(log) < config.workers:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the service did not start:\n{log_tail(log)}")
-            time.sleep(0.2)
-        if httpx.get(f"{url}/health", timeout=10).status_code != 200:
-            raise SystemExit(f"/health did not answer 200:\n{log_tail(log)}")
-        created = subprocess.run(
-            [str(ERHVERV), "create-token", "--name", "Belastningstest", "--scopes", SCOPES],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        match = re.search(r"token \(shown once\): (\S+)", created.stdout)
-        if match is None:
-            raise SystemExit(f"create-token printed no token: {created.stdout}")
-        token = match.group(1)
-        goal_id, event_id = prepare(url, token)
-        yield Served(url, token, log, goal_id, event_id)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with harness.erhverv_serve(
+        folder,
+        ["create-token", "--name", "Belastningstest", "--scopes", SCOPES],
+        "token",
+        database_url=database_url,
+        workers=config.workers,
+        env={"ERHVERV_TOKEN_REQUESTS_PER_MINUTE": RATE_LIMIT},
+        log_name=f"serve-{config.name.replace(' ', '-').replace(',', '')}.log",
+    ) as served:
+        goal_id, event_id = prepare(served.url, served.secret)
+        yield Served(served.url, served.secret, served.log, goal_id, event_id)
 
 
 def prepare(url: str, token: str) -> tuple[int, int]:
     """The count goal the measurements go to, and an event for the registrations."""
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
+    with harness.bearer_client(url, token, timeout=60) as client:
         response = client.get("/api/v1/plans/2026/goals", params={"limit": 500})
         response.raise_for_status()
         goals = response.json()["items"]
@@ -493,8 +437,8 @@ def httpx_worker(jobs: "Queue[tuple | None]", results: "Queue[dict]") -> None:
 
 def httpx_load(name: str, found: dict) -> Load:
     latencies = found["latencies"]
-    cuts = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else []
-    p50, p95, p99 = (cuts[i] for i in (49, 94, 98)) if cuts else (0.0, 0.0, 0.0)
+    cuts = harness.quantiles(latencies, 50, 95, 99) if len(latencies) > 1 else [0.0, 0.0, 0.0]
+    p50, p95, p99 = cuts
     statuses = Counter({int(k): v for k, v in found["statuses"].items()})
     return Load(
         name, len(latencies), found["seconds"], p50, p95, p99, statuses, found["errors"],
@@ -540,12 +484,7 @@ def import_grants(url: str, token: str, path: Path, results: list[Imported], t0:
     start = time.perf_counter()
     status, outcome = 0, "no answer"
     try:
-        with (
-            httpx.Client(
-                base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=3600
-            ) as client,
-            path.open("rb") as file,
-        ):
+        with harness.bearer_client(url, token, timeout=3600) as client, path.open("rb") as file:
             files = {"file": (path.name, file, "text/csv")}
             response = client.post(IMPORTS, params={"rows": "problems"}, files=files)
         status = response.status_code
@@ -559,24 +498,15 @@ def import_grants(url: str, token: str, path: Path, results: list[Imported], t0:
 # ------------------------------------------------------------------------------------- a run
 
 
-def database_version(database_url: str) -> str:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect():
-            return backend_name(engine)
-    finally:
-        engine.dispose()
-
-
 def run_config(
     folder: Path, config: Config, options: Options, driver: Driver, grants: Path
 ) -> Result:
     say(f"{config.name}: starting the service")
     with (
-        bench_database(config.database_url) as database_url,
+        harness.bench_database(config.database_url) as database_url,
         service(folder, config, database_url) as served,
     ):
-        backend = database_version(database_url)
+        backend = harness.database_version(database_url)
         reads = [ENDPOINTS[name] for name in READS]
         say(f"{config.name}: served, token made; warm-up")
         driver.run(served, "warm-up", [*reads, ENDPOINTS["/health"]], 0.0, options.warm_up)
@@ -635,7 +565,7 @@ def run(options: Options) -> tuple[str, bool]:
         script = folder / "load.lua"
         script.write_text(WRK_SCRIPT)
         grants = folder / "tilskud.csv"
-        last_day = min(date.today() - timedelta(days=1), LAST_DAY)
+        last_day = harness.until_yesterday(LAST_DAY)
         size = write_csv(grants, options.grant_rows, GRANT_COMPANIES, GRANT_SEED, last_day)
         with Driver(options.driver, script, options.connections) as driver:
             results = [run_config(folder, config, options, driver, grants) for config in configs]
@@ -688,7 +618,7 @@ def report(
         f"{'load':<11}{'configuration':<{width}}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
         f"{'p99 ms':>9}{'non-2xx':>9}{'5xx':>6}{'sock err':>10}"
     )
-    lines += [header, "-" * len(header)]
+    lines += harness.ruled(header)
     for name in [*ENDPOINTS, MIXED]:
         for index, result in enumerate(results):
             load = result.loads[name]
@@ -738,51 +668,42 @@ def report(
 def verdict(results: list[Result]) -> tuple[list[str], bool]:
     by_name = {r.config.name: r for r in results}
     targets = [by_name["SQLite, 1 worker"], by_name.get("PostgreSQL, 2 workers")]
-    lines: list[str] = []
-    passed = True
+    checked = harness.Verdict()
     for result in targets:
         if result is None:
-            lines.append("target: PostgreSQL, 2 workers: not run (--no-postgres)  SKIPPED")
+            checked.note("target: PostgreSQL, 2 workers: not run (--no-postgres)  SKIPPED")
             continue
-        name = result.config.name
-        ok = result.mixed_5xx == 0
-        passed = passed and ok
-        lines.append(
-            f"target: no 5xx under the mixed load, {name}: {result.mixed_5xx}  "
-            f"{'PASS' if ok else 'FAIL'}"
+        checked.target(
+            f"no 5xx under the mixed load, {result.config.name}: {result.mixed_5xx}",
+            result.mixed_5xx == 0,
         )
     for result in results:
         loads = result.loads
         ratio = loads["progress"].rate / loads["/health"].rate if loads["/health"].rate else 0.0
-        ok = ratio >= MIN_PROGRESS_RATIO
-        counted = result in targets
-        passed = passed and (ok or not counted)
-        lines.append(
-            f"{'target' if counted else '(info)'}: progress >= {MIN_PROGRESS_RATIO:g}x /health "
-            f"req/s, {result.config.name}: {loads['progress'].rate:,.0f} / "
-            f"{loads['/health'].rate:,.0f} = {ratio:.2f}x  {'PASS' if ok else 'FAIL'}"
+        checked.target(
+            f"progress >= {MIN_PROGRESS_RATIO:g}x /health req/s, {result.config.name}: "
+            f"{loads['progress'].rate:,.0f} / {loads['/health'].rate:,.0f} = {ratio:.2f}x",
+            ratio >= MIN_PROGRESS_RATIO,
+            counted=result in targets,
         )
     if (workers2 := targets[1]) is not None:
         p95 = workers2.loads["progress"].p95
-        ok = p95 <= MAX_PROGRESS_P95_MS
-        passed = passed and ok
-        lines.append(
-            f"target: progress p95 <= {MAX_PROGRESS_P95_MS:.0f} ms, {workers2.config.name}: "
-            f"{p95:.1f} ms  {'PASS' if ok else 'FAIL'}"
+        checked.target(
+            f"progress p95 <= {MAX_PROGRESS_P95_MS:.0f} ms, {workers2.config.name}: {p95:.1f} ms",
+            p95 <= MAX_PROGRESS_P95_MS,
         )
     skipped = " (PostgreSQL not run: its targets unchecked)" if targets[1] is None else ""
-    lines.append(f"VERDICT: {'PASS' if passed else 'FAIL'}{skipped}")
-    return lines, passed
+    return checked.close(skipped), checked.passed
 
 
 # -------------------------------------------------------------------------------------- main
 
 
 def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.load",
-        description="Requests/s and latency of the served API under 32 connections, on SQLite "
-        "and PostgreSQL, endpoint by endpoint and under a mixed load with a grant import.",
+    parser = harness.parser(
+        "load",
+        "Requests/s and latency of the served API under 32 connections, on SQLite and "
+        "PostgreSQL, endpoint by endpoint and under a mixed load with a grant import.",
     )
     parser.add_argument("--seconds", type=int, help="per endpoint (15; --quick: 3)")
     parser.add_argument("--mixed-seconds", type=int, help="the mixed load (60; --quick: 10)")
@@ -790,8 +711,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
     parser.add_argument("--connections", type=int, default=32, help="concurrent (32)")
     parser.add_argument(
         "--postgres-url",
-        default=POSTGRES_URL,
-        help=f"a server's database to create fresh databases through ({POSTGRES_URL})",
+        default=harness.POSTGRES_URL,
+        help=f"a server's database to create fresh databases through ({harness.POSTGRES_URL})",
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument(
@@ -802,8 +723,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
     )
     parser.add_argument("--logs", type=Path, help="copy the servers' logs into this folder")
     parser.add_argument("--quick", action="store_true", help="a smoke test of about 2 minutes")
-    parser.add_argument("--check", action="store_true", help="exit 1 on FAIL")
-    args = parser.parse_args(argv)
+    args = harness.parse(parser, argv)
     quick = args.quick
     seconds = args.seconds or (3 if quick else 15)
     mixed = args.mixed_seconds or (10 if quick else 60)
@@ -823,10 +743,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, bool]:
 
 def main(argv: list[str] | None = None) -> None:
     options, check = parse_args(argv)
-    text, passed = run(options)
-    print(text)
-    if check and not passed:
-        raise SystemExit(1)
+    harness.conclude(run(options), check)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ run:
 
 Targets: the progress call costs at most 1.5x the hand-written query, and its statement count
 does not grow with the number of goals (no N+1). The verdict is printed; the exit code is 0
-either way, since this is a report.
+either way, since this is a report (`--check`: 1 on FAIL).
 
 Run it from the project root:
 
@@ -32,18 +32,9 @@ URL it creates a database `erhverv_bench_<random>` through that server's `postgr
 runs there and drops it at the end. A SQLite URL must name a file that does not exist yet.
 """
 
-import argparse
-import gc
 import random
-import secrets
-import statistics
-import tempfile
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -55,13 +46,10 @@ from sqlalchemy import (
     TextualSelect,
     bindparam,
     column,
-    create_engine,
-    event,
     insert,
     select,
     text,
 )
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 import api.models  # noqa: F401  (every mapper, so relationships resolve)
@@ -72,8 +60,7 @@ from api.goals.models import Goal, GoalComment, Measurement, MilestoneNote
 from api.goals.progress import plan_progress
 from api.goals.schemas import Baseline, TargetSpec
 from api.kit.danish import local_day_start
-from api.kit.db import UTCDateTime, make_engine
-from api.kit.migrate import upgrade
+from api.kit.db import UTCDateTime
 from api.plan_data.loader import load_plan
 from api.plan_data.plan_file import (
     FORMAT,
@@ -87,6 +74,8 @@ from api.plan_data.plan_file import (
     TrackIn,
 )
 from api.plans.models import ActionPlan
+from bench import harness
+from bench.harness import Timing
 
 PLAN_YEAR = 2026
 SCALED_YEAR = 2027  # the second plan, with the goal count doubled
@@ -95,7 +84,6 @@ TRACKS = 3
 MILESTONE_EVERY = 5  # every fifth goal is a milestone: 80 % measurable
 NOTES_PER_MILESTONE = 3
 TARGET_YEARS = range(-2, 3)  # targets from two years before the plan's year to two after
-WARMUP = 2
 MAX_RATIO = 1.5
 AUTHOR = "bench"
 SERIES = 5  # event series the event goals count
@@ -137,12 +125,6 @@ class BuiltPlan:
 
 
 @dataclass(frozen=True)
-class Timing:
-    median_ms: float
-    min_ms: float
-
-
-@dataclass(frozen=True)
 class PlanResult:
     plan: BuiltPlan
     progress: Timing
@@ -152,44 +134,6 @@ class PlanResult:
     @property
     def ratio(self) -> float:
         return self.progress.median_ms / self.sql.median_ms
-
-
-# ------------------------------------------------------------------------------ the database
-
-
-@contextmanager
-def bench_database(url: str | None) -> Iterator[str]:
-    """A fresh, empty database for the run; a PostgreSQL one is dropped afterwards."""
-    if url is None:
-        with tempfile.TemporaryDirectory(prefix="erhverv_bench_") as directory:
-            yield f"sqlite:///{Path(directory) / 'bench.db'}"
-        return
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database not in ("", ":memory:") and Path(database).exists():
-            raise SystemExit(f"{database} exists; give a new SQLite file or none at all")
-        yield url
-        return
-    if parsed.get_backend_name() != "postgresql":
-        raise SystemExit(f"unsupported database {parsed.get_backend_name()!r}")
-    name = f"erhverv_bench_{secrets.token_hex(4)}"
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        try:
-            yield parsed.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        admin.dispose()
-
-
-def backend_name(engine: Engine) -> str:
-    version = ".".join(str(part) for part in engine.dialect.server_version_info or ())
-    return f"{engine.dialect.name} {version}".strip()
 
 
 # ---------------------------------------------------------------------------- the plan data
@@ -591,32 +535,6 @@ def hand_written_query() -> TextualSelect:
 # ------------------------------------------------------------------------------ measuring
 
 
-def time_calls(call: Callable[[], object], repeat: int) -> Timing:
-    for _ in range(WARMUP):
-        call()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
-    return Timing(median_ms=statistics.median(samples), min_ms=min(samples))
-
-
-def statements_of(engine: Engine, call: Callable[[], object]) -> list[str]:
-    """The SQL statements one call sends, counted at the cursor."""
-    seen: list[str] = []
-
-    def _record(*args: Any) -> None:
-        seen.append(args[2])  # (conn, cursor, statement, parameters, context, executemany)
-
-    event.listen(engine, "before_cursor_execute", _record)
-    try:
-        call()
-    finally:
-        event.remove(engine, "before_cursor_execute", _record)
-    return seen
-
-
 def measure(engine: Engine, plan: BuiltPlan, repeat: int) -> PlanResult:
     query = hand_written_query()
     params: dict[str, Any] = {
@@ -636,16 +554,16 @@ def measure(engine: Engine, plan: BuiltPlan, repeat: int) -> PlanResult:
 
     return PlanResult(
         plan=plan,
-        progress=time_calls(progress_call, repeat),
-        sql=time_calls(sql_call, repeat),
-        statements=statements_of(engine, progress_call),
+        progress=harness.time_calls(progress_call, repeat),
+        sql=harness.time_calls(sql_call, repeat),
+        statements=harness.statements_of(engine, progress_call),
     )
 
 
 # --------------------------------------------------------------------------------- report
 
 
-def report(backend: str, settings: Settings, results: list[PlanResult]) -> str:
+def report(backend: str, settings: Settings, results: list[PlanResult]) -> tuple[str, bool]:
     header = (
         f"{'plan':>4}  {'goals':>5}  {'initiatives':>11}  {'measurements':>12}  "
         f"{'progress ms med/min':>19}  {'SQL ms med/min':>14}  {'ratio':>5}  {'statements':>10}"
@@ -656,63 +574,51 @@ def report(backend: str, settings: Settings, results: list[PlanResult]) -> str:
         f"data           {settings.years} years x {settings.per_year} measurements per "
         f"measurable goal and year; evaluated on {EVALUATED_ON[1]}/{EVALUATED_ON[0]} "
         "of the plan's year",
-        f"repeat         {settings.repeat} calls after {WARMUP} warm-up calls; "
+        f"repeat         {settings.repeat} calls after {harness.WARMUP} warm-up calls; "
         "times are per call, median / min",
         "statements     counted at the cursor, per progress call (SQLite's BEGIN included)",
         "",
-        header,
-        "-" * len(header),
+        *harness.ruled(header),
     ]
     for r in results:
-        progress = f"{r.progress.median_ms:.2f} / {r.progress.min_ms:.2f}"
-        sql = f"{r.sql.median_ms:.2f} / {r.sql.min_ms:.2f}"
         lines.append(
             f"{r.plan.year:>4}  {r.plan.goals:>5}  {r.plan.initiatives:>11}  "
-            f"{r.plan.measurements:>12}  {progress:>19}  {sql:>14}  {r.ratio:>5.2f}  "
-            f"{len(r.statements):>10}"
+            f"{r.plan.measurements:>12}  {r.progress.shown():>19}  {r.sql.shown():>14}  "
+            f"{r.ratio:>5.2f}  {len(r.statements):>10}"
         )
-    lines += ["", *verdict(results), "", *statement_list(results[0])]
-    return "\n".join(lines)
+    checked = verdict(results)
+    first = results[0]
+    statements = harness.statement_list(
+        f"statements of one progress call ({first.plan.year} plan):", first.statements
+    )
+    return "\n".join([*lines, "", *checked.close(), "", *statements]), checked.passed
 
 
-def verdict(results: list[PlanResult]) -> list[str]:
+def verdict(results: list[PlanResult]) -> harness.Verdict:
     base, scaled = results[0], results[-1]
-    ratio_ok = base.ratio <= MAX_RATIO
     counts = [len(r.statements) for r in results]
-    constant = len(set(counts)) == 1
     counts_text = " -> ".join(
         f"{c} ({r.plan.goals} goals)" for c, r in zip(counts, results, strict=True)
     )
-    return [
-        f"target: progress <= {MAX_RATIO:g}x hand-written SQL ({base.plan.goals} goals): "
-        f"{base.ratio:.2f}x  {'PASS' if ratio_ok else 'FAIL'}",
-        f"target: statements per call constant: {counts_text}  {'PASS' if constant else 'FAIL'}",
-        f"(for {scaled.plan.goals} goals the ratio is {scaled.ratio:.2f}x)",
-        f"VERDICT: {'PASS' if ratio_ok and constant else 'FAIL'}",
-    ]
-
-
-def statement_list(result: PlanResult) -> list[str]:
-    lines = [f"statements of one progress call ({result.plan.year} plan):"]
-    for n, statement in enumerate(result.statements, 1):
-        one_line = " ".join(statement.split())
-        lines.append(f"  {n:>2}. {one_line[:110]}{'...' if len(one_line) > 110 else ''}")
-    return lines
+    checked = harness.Verdict()
+    checked.target(
+        f"progress <= {MAX_RATIO:g}x hand-written SQL ({base.plan.goals} goals): {base.ratio:.2f}x",
+        base.ratio <= MAX_RATIO,
+    )
+    checked.target(f"statements per call constant: {counts_text}", len(set(counts)) == 1)
+    checked.note(f"(for {scaled.plan.goals} goals the ratio is {scaled.ratio:.2f}x)")
+    return checked
 
 
 # ------------------------------------------------------------------------------------ main
 
 
-def parse_args(argv: list[str] | None = None) -> Settings:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.progress",
-        description="Time plan_progress() against one hand-written SQL query, and count "
-        "its SQL statements for a plan and for one with twice the goals.",
-    )
-    parser.add_argument(
-        "--database-url",
-        help="postgresql+psycopg://… (a fresh database is created and dropped there) or a new "
-        "SQLite file; default: SQLite in a temporary directory",
+def parse_args(argv: list[str] | None = None) -> tuple[Settings, bool]:
+    parser = harness.parser(
+        "progress",
+        "Time plan_progress() against one hand-written SQL query, and count its SQL "
+        "statements for a plan and for one with twice the goals.",
+        databases="one",
     )
     parser.add_argument("--goals", type=int, default=60, help="goals in the plan (default 60)")
     parser.add_argument("--initiatives", type=int, default=22, help="initiatives (default 22)")
@@ -721,12 +627,13 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         "--per-year", type=int, default=12, help="measurements per goal and year (12, monthly)"
     )
     parser.add_argument("--repeat", type=int, default=20, help="timed calls (default 20)")
-    parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
-    args = parser.parse_args(argv)
-    for name in ("goals", "initiatives", "years", "per_year", "repeat"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    return Settings(
+    args = harness.parse(
+        parser,
+        argv,
+        seed=True,
+        at_least_one=("goals", "initiatives", "years", "per_year", "repeat"),
+    )
+    settings = Settings(
         database_url=args.database_url,
         goals=args.goals,
         initiatives=args.initiatives,
@@ -735,29 +642,23 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         repeat=args.repeat,
         seed=args.seed,
     )
+    return settings, args.check
 
 
-def run(settings: Settings) -> str:
-    with bench_database(settings.database_url) as url:
-        engine = make_engine(url)
-        try:
-            upgrade(engine)
-            plans = [
-                build_plan(engine, settings, PLAN_YEAR, settings.goals, settings.seed),
-                build_plan(engine, settings, SCALED_YEAR, 2 * settings.goals, settings.seed + 1),
-            ]
-            # As the service does once it has started (api.main): long-lived objects out of
-            # the collector's way, so a request pays only for its own garbage.
-            gc.collect()
-            gc.freeze()
-            results = [measure(engine, plan, settings.repeat) for plan in plans]
-            return report(backend_name(engine), settings, results)
-        finally:
-            engine.dispose()
+def run(settings: Settings) -> tuple[str, bool]:
+    with harness.migrated(settings.database_url) as (_, engine):
+        plans = [
+            build_plan(engine, settings, PLAN_YEAR, settings.goals, settings.seed),
+            build_plan(engine, settings, SCALED_YEAR, 2 * settings.goals, settings.seed + 1),
+        ]
+        harness.settle()
+        results = [measure(engine, plan, settings.repeat) for plan in plans]
+        return report(harness.backend_name(engine), settings, results)
 
 
 def main(argv: list[str] | None = None) -> None:
-    print(run(parse_args(argv)))
+    settings, check = parse_args(argv)
+    harness.conclude(run(settings), check)
 
 
 if __name__ == "__main__":
