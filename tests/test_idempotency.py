@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from api.auth.permissions import Scope
-from api.clients.grants import ImportFailed, idempotency_key, upload
+from api.clients.grants import idempotency_key, upload
+from api.clients.http import ImportFailed
 from api.kit.idempotency import IdempotentAnswer
 from api.main import create_app
 from tests.events.helpers import valid_cvr

@@ -12,8 +12,6 @@ the summary (`client_report`) to stdout.
 import os
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,17 +36,22 @@ from api.clients.cases_report import (
     PushReport,
     error_text,
     exit_code,
-    number,
     render_closing,
     render_report,
 )
-from api.clients.grants import ImportFailed, normalise_url, open_file
+from api.clients.http import (
+    ImportFailed,
+    backoff,
+    danish_number,
+    error_line,
+    json_body,
+    normalise_url,
+    open_file,
+    retry_after,
+)
 
 BATCH_PATH = "/cases/batch"
 TIMEOUT = httpx.Timeout(connect=10, read=120, write=60, pool=10)
-FIRST_DELAY = 0.5  # seconds before the first new attempt; doubled each time
-MAX_DELAY = 30.0
-MAX_RETRY_AFTER = 300.0  # a server asking for longer than this is waited on for this long
 # 409: two writers raced on the same new cases and nothing was applied; the server says to resend.
 RETRY_STATUSES = frozenset({408, 409, 429})
 
@@ -61,7 +64,7 @@ Sleep = Callable[[float], None]
 def refusal(response: httpx.Response, batch: Batch) -> ImportFailed:
     """Why the server refused a batch as a whole (a 4xx not worth retrying)."""
     code = response.status_code
-    body = _json(response)
+    body = json_body(response)
     detail = str(body.get("detail") or "").strip()
     if code == 401:
         message = (
@@ -80,43 +83,8 @@ def refusal(response: httpx.Response, batch: Batch) -> ImportFailed:
     details = [f"Serveren: {detail}"] if detail else []
     errors = body.get("errors")
     if isinstance(errors, list):
-        details.extend(
-            f"felt {e['field']}: {e.get('message', '')}"
-            if e.get("field")
-            else str(e.get("message"))
-            for e in errors
-            if isinstance(e, dict)
-        )
+        details.extend(error_line(e) for e in errors if isinstance(e, dict))
     return ImportFailed(message, details)
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
-def retry_after(response: httpx.Response) -> float | None:
-    """The server's Retry-After in seconds (a number or an HTTP date), if it sent one."""
-    value = response.headers.get("retry-after", "").strip()
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            seconds = (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
-        except (TypeError, ValueError):
-            return None
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
-
-
-def backoff(attempt: int) -> float:
-    """The wait before new attempt number `attempt` (1, 2, …): 0.5 s, 1, 2, 4, … at most 30."""
-    delay: float = FIRST_DELAY * 2 ** (attempt - 1)  # int ** int is typed Any
-    return min(delay, MAX_DELAY)
 
 
 def _seconds(value: float) -> str:
@@ -262,7 +230,7 @@ def push(
                         external_id=answer.external_id,
                     )
                 report.items += len(batch.records)
-                progress.update(task, completed=batch.end, items=number(report.items))
+                progress.update(task, completed=batch.end, items=danish_number(report.items))
     except OSError as exc:
         raise ImportFailed(
             f"Kan ikke læse filen {path}: {exc.strerror or exc}.",

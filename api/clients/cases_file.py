@@ -17,7 +17,7 @@ from typing import IO, Any, Literal
 
 from api.cases.schemas import CaseBatchItem
 from api.clients.cases_map import FieldMap
-from api.clients.grants import ImportFailed
+from api.clients.http import ImportFailed
 
 FIELDS = tuple(CaseBatchItem.model_fields)
 REQUIRED = tuple(name for name, info in CaseBatchItem.model_fields.items() if info.is_required())

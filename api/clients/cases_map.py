@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from api.cases.schemas import CaseBatchItem
-from api.clients.grants import ImportFailed
+from api.clients.http import ImportFailed
 
 FIELDS = tuple(CaseBatchItem.model_fields)
 SYNTAX = "skriv deres_navn=vores_navn, fx business=is_business"

@@ -12,6 +12,7 @@ from rich.text import Text
 from api.cases.enums import ItemOutcome
 from api.cases.schemas import ItemError
 from api.clients.cases_file import Record
+from api.clients.http import danish_number
 
 LIST_LIMIT = 1000  # rejected and stale items listed; the rest are only counted
 COUNT_LABELS = {
@@ -71,12 +72,8 @@ def error_text(errors: list[ItemError]) -> str:
     return "; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in errors)
 
 
-def number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
 def cases_text(value: int) -> str:
-    return f"{number(value)} {'sag' if value == 1 else 'sager'}"
+    return f"{danish_number(value)} {'sag' if value == 1 else 'sager'}"
 
 
 def render_report(report: PushReport, console: Console, *, stopped: bool = False) -> None:
@@ -92,7 +89,7 @@ def render_report(report: PushReport, console: Console, *, stopped: bool = False
     totals = Table(show_header=True)
     for label in COUNT_LABELS.values():
         totals.add_column(label, justify="right")
-    totals.add_row(*(number(values[name]) for name in COUNT_LABELS))
+    totals.add_row(*(danish_number(values[name]) for name in COUNT_LABELS))
     console.print(totals)
     if report.retries:
         console.print(
@@ -116,7 +113,7 @@ def render_report(report: PushReport, console: Console, *, stopped: bool = False
         )
     console.print(listing)
     if report.unlisted:
-        console.print(Text(f"… og {number(report.unlisted)} mere, som ikke er vist."))
+        console.print(Text(f"… og {danish_number(report.unlisted)} mere, som ikke er vist."))
 
 
 def exit_code(report: PushReport) -> int:
@@ -136,7 +133,7 @@ SUMMARY_WORDS = {
 def summary(report: PushReport) -> str:
     """The push in one sentence: every outcome, also those that are 0."""
     parts = ", ".join(
-        f"{number(report.counts[outcome])} {word}" for outcome, word in SUMMARY_WORDS.items()
+        f"{danish_number(report.counts[outcome])} {word}" for outcome, word in SUMMARY_WORDS.items()
     )
     return f"I alt {cases_text(report.items)}: {parts}."
 

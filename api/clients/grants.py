@@ -12,8 +12,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, cast
-from urllib.parse import urlsplit
+from typing import IO, cast
 
 import httpx
 from pydantic import ValidationError
@@ -32,11 +31,18 @@ from rich.status import Status
 from rich.table import Table
 from rich.text import Text
 
+from api.clients.http import (
+    ImportFailed,
+    danish_number,
+    error_line,
+    json_body,
+    normalise_url,
+    open_file,
+)
 from api.grants.enums import RowOutcome
 from api.grants.schemas import GrantImportReport, ImportRow
 from api.kit.tabular import XLSX_CONTENT_TYPE
 
-API_PATH = "/api/v1"
 IMPORTS_PATH = "/grants/imports"
 TIMEOUT = httpx.Timeout(connect=10, read=600, write=600, pool=10)
 
@@ -57,49 +63,12 @@ COUNT_LABELS = {
 }
 
 
-class ImportFailed(Exception):
-    """Something stopped the import as a whole (exit code 2); the lines say what."""
-
-    def __init__(self, message: str, details: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details or []
-
-
 # ------------------------------------------------------------------------------ request
-
-
-def normalise_url(url: str) -> str:
-    """The service's API base ('…/api/v1', no trailing slash) from what the user typed."""
-    base = url.strip().rstrip("/")
-    parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ImportFailed(
-            f"Ugyldig adresse {url!r}: skriv den som https://server eller http://server:8000."
-        )
-    if parts.query or parts.fragment:
-        raise ImportFailed(f"Ugyldig adresse {url!r}: den må ikke have ? eller #.")
-    return base if base.endswith(API_PATH) else base + API_PATH
 
 
 def content_type(path: Path) -> str:
     """By the extension: an XLSX workbook or CSV (the server checks the content itself)."""
     return XLSX_CONTENT_TYPE if path.suffix.lower() in (".xlsx", ".xlsm") else "text/csv"
-
-
-def open_file(path: Path) -> IO[bytes]:
-    """The file opened for reading; ImportFailed naming the path when it cannot be."""
-    try:
-        return path.open("rb")
-    except FileNotFoundError:
-        reason = "filen findes ikke"
-    except IsADirectoryError:
-        reason = "det er en mappe, ikke en fil"
-    except PermissionError:
-        reason = "ingen adgang til at læse den"
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-    raise ImportFailed(f"Kan ikke læse filen {path}: {reason}.")
 
 
 class ProgressReader:
@@ -266,7 +235,7 @@ def read_response(response: httpx.Response) -> GrantImportReport:
 def problem_lines(response: httpx.Response) -> tuple[str, list[str]]:
     """A refused request's message and the lines of its problem's `errors`."""
     code = response.status_code
-    body = _json(response)
+    body = json_body(response)
     detail = str(body.get("detail") or "").strip()
     if code == 401:
         message = "Tokenet mangler eller er ugyldigt (ukendt, udløbet eller tilbagekaldt)."
@@ -286,35 +255,11 @@ def problem_lines(response: httpx.Response) -> tuple[str, list[str]]:
         details.append(response.text.strip()[:300])
     errors = body.get("errors")
     if isinstance(errors, list):
-        details.extend(_error_line(error) for error in errors if isinstance(error, dict))
+        details.extend(error_line(error) for error in errors if isinstance(error, dict))
     return message, details
 
 
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
-def _error_line(error: dict[str, Any]) -> str:
-    where = []
-    if error.get("row") is not None:
-        where.append(f"række {error['row']}")
-    if error.get("column"):
-        where.append(f"kolonne {error['column']!r}")
-    if error.get("field"):
-        where.append(f"felt {error['field']}")
-    message = str(error.get("message", ""))
-    return f"{', '.join(where)}: {message}" if where else message
-
-
 # ------------------------------------------------------------------------------- report
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def header_line(report: GrantImportReport) -> str:
@@ -337,7 +282,7 @@ def render_report(report: GrantImportReport, console: Console) -> None:
     for label in COUNT_LABELS.values():
         counts.add_column(label, justify="right")
     values = report.counts.model_dump()
-    counts.add_row(*(_number(values[name]) for name in COUNT_LABELS))
+    counts.add_row(*(danish_number(values[name]) for name in COUNT_LABELS))
     console.print(counts)
     if not report.rows:
         console.print(Text("Ingen rækker med problemer eller ændringer."))
@@ -369,9 +314,9 @@ def problem_summary(report: GrantImportReport) -> str | None:
     rejected, duplicate = report.counts.rejected, report.counts.duplicate
     parts = []
     if rejected:
-        parts.append(f"{_number(rejected)} {'række' if rejected == 1 else 'rækker'} afvist")
+        parts.append(f"{danish_number(rejected)} {'række' if rejected == 1 else 'rækker'} afvist")
     if duplicate:
-        parts.append(f"{_number(duplicate)} {'dublet' if duplicate == 1 else 'dubletter'}")
+        parts.append(f"{danish_number(duplicate)} {'dublet' if duplicate == 1 else 'dubletter'}")
     if not parts:
         return None
     outcome = "ville ikke blive importeret" if report.dry_run else "er ikke importeret"

@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.clients.cases import backoff, retry_after
 from api.clients.cases_file import csv_item
+from api.clients.http import backoff, retry_after
 from tests.cases.push_helpers import (
     CVRS,
     case,

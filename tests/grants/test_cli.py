@@ -12,7 +12,8 @@ from typer.testing import CliRunner, Result
 
 from api.auth.permissions import Scope
 from api.cli import app
-from api.clients.grants import ImportFailed, ProgressReader, normalise_url
+from api.clients.grants import ProgressReader
+from api.clients.http import ImportFailed, normalise_url
 from tests.events.helpers import valid_cvr
 from tests.helpers import xlsx
 from tests.live_server import LiveServer, free_socket, live_server
