@@ -261,7 +261,7 @@ def load_demo(
 @app.command("remove-demo")
 def remove_demo() -> None:
     """Delete the demo data set (every row load-demo marked as demo) and nothing else."""
-    from api.events.demo import remove_demo as remove
+    from api.events.demo_counts import remove_demo as remove
 
     removed = _apply("remove-demo", remove)
     if not removed.present:

@@ -12,3 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_imports_go_one_way_down(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
+
+
+def test_no_module_of_api_is_over_400_lines() -> None:
+    """A module that grows past this is doing two things; split it where they part."""
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in (ROOT / "api").rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}

@@ -6,15 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from api.kit.tabular import (
-    TabularError,
-    TabularMappingError,
-    TabularTooLargeError,
-    cell_text,
-    read_raw_rows,
-    read_table,
-    sniff_delimiter,
-)
+from api.kit.columns import TabularError, TabularMappingError, TabularTooLargeError
+from api.kit.tabular import cell_text, read_raw_rows, read_table, sniff_delimiter
 from tests.helpers import xlsx
 
 ALIASES = {

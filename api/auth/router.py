@@ -41,20 +41,11 @@ from api.auth.schemas import (
     UserRead,
     UserUpdate,
 )
-from api.kit.common import (
-    Id,
-    IfMatch,
-    IsoDateTime,
-    Page,
-    PageDep,
-    QueryText,
-    change_if_match,
-    created,
-    paginate,
-    set_etag,
-)
+from api.kit.common import Id, IsoDateTime, QueryText
 from api.kit.db import SessionDep
 from api.kit.errors import problem
+from api.kit.etags import IfMatch, change_if_match, created, set_etag
+from api.kit.paging import Page, PageDep, paginate
 
 router = APIRouter(tags=["auth"])
 CSRF_COOKIE = "erhverv_csrf"

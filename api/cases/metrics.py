@@ -33,11 +33,8 @@ from datetime import date
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, literal, select, union_all
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import GenericFunction
 
 from api.cases.enums import CASE_KIND_LABELS, CaseKind
 from api.cases.models import PLAN_TARGET_DAYS, Case, CaseTarget
@@ -45,47 +42,6 @@ from api.cases.schemas import CaseMetrics, MetricsRow
 from api.goals.enums import Unit
 from api.goals.formatting import format_day
 from api.goals.registry import Aggregation, Contribution, MetricRequest, register
-
-
-class DaysBetween(GenericFunction[int]):
-    """Whole days from the first date to the second."""
-
-    identifier = "cases_days_between"
-    name = "days_between"
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(DaysBetween, "sqlite")
-def _days_sqlite(element: DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
-
-
-@compiles(DaysBetween, "postgresql")
-def _days_postgresql(element: DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"({end} - {start})"
-
-
-class MonthOf(GenericFunction[Any]):
-    """The month of a date, as cheaply as each database gives it: 'YYYY-MM' or YYYYMM."""
-
-    identifier = "cases_month_of"
-    name = "month_of"
-    inherit_cache = True
-
-
-@compiles(MonthOf, "sqlite")
-def _month_sqlite(element: MonthOf, compiler: SQLCompiler, **kw: Any) -> str:
-    (day,) = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"substr({day}, 1, 7)"  # dates are ISO text in SQLite
-
-
-@compiles(MonthOf, "postgresql")
-def _month_postgresql(element: MonthOf, compiler: SQLCompiler, **kw: Any) -> str:
-    (day,) = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(EXTRACT(YEAR FROM {day}) * 100 + EXTRACT(MONTH FROM {day}) AS INTEGER)"
 
 
 def _year_month(value: str | int) -> tuple[int, int]:

@@ -27,9 +27,11 @@ from api.cases.schemas import (
     TargetRead,
 )
 from api.kit.clock import today
-from api.kit.common import IsoDate, Page, PageDep, QueryText, created, paginate
+from api.kit.common import IsoDate, QueryText
 from api.kit.db import SessionDep
 from api.kit.errors import InvalidInputError
+from api.kit.etags import created
+from api.kit.paging import Page, PageDep, paginate
 
 router = APIRouter(tags=["cases"])
 

@@ -17,18 +17,10 @@ from api.contacts.schemas import (
     PersonRead,
     PersonUpdate,
 )
-from api.kit.common import (
-    Id,
-    IfMatch,
-    Page,
-    PageDep,
-    QueryText,
-    change_if_match,
-    created,
-    paginate,
-    set_etag,
-)
+from api.kit.common import Id, QueryText
 from api.kit.db import SessionDep
+from api.kit.etags import IfMatch, change_if_match, created, set_etag
+from api.kit.paging import Page, PageDep, paginate
 
 router = APIRouter(tags=["events"])
 

@@ -59,10 +59,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import GenericFunction
 
 from api.contacts.models import Person
 from api.events.enums import EventStatus, ParticipantType, RegistrationStatus
@@ -71,6 +68,7 @@ from api.goals.models import Goal
 from api.goals.registry import MetricRequest
 from api.kit.danish import local_day_start
 from api.kit.db import UTCDateTime
+from api.kit.sql import Greatest, LocalYear
 from api.plans.models import Initiative, Track
 
 Types = frozenset[ParticipantType]
@@ -79,20 +77,6 @@ NOT_PUPILS: Types = ALL_TYPES - {ParticipantType.pupil}
 
 
 # --------------------------------------------------------------------------- shared rules
-
-
-class Greatest(GenericFunction[int]):
-    """The larger of its arguments: GREATEST in PostgreSQL, the many-argument max in SQLite."""
-
-    identifier = "events_greatest"  # its key in SQLAlchemy's `func` registry
-    name = "greatest"
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(Greatest, "sqlite")
-def _greatest_sqlite(element: Greatest, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"max{compiler.function_argspec(element, **kw)}"
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -220,32 +204,6 @@ class Span:
     ended: ColumnElement[bool]
     low: ColumnElement[datetime]
     high: ColumnElement[datetime]
-
-
-class LocalYear(GenericFunction[int]):
-    """The calendar year of a UTC time shifted by a whole number of seconds (the UTC offset of
-    the municipality's New Year, `calendar_years`): its local year, exact to the microsecond."""
-
-    identifier = "events_local_year"  # its key in SQLAlchemy's `func` registry
-    name = "local_year"
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(LocalYear, "postgresql")
-def _local_year_postgresql(element: LocalYear, compiler: SQLCompiler, **kw: Any) -> str:
-    moment, shift = (compiler.process(clause, **kw) for clause in element.clauses)
-    shifted = f"({moment} AT TIME ZONE 'UTC') + {shift} * INTERVAL '1 second'"
-    return f"CAST(date_part('year', {shifted}) AS INTEGER)"
-
-
-@compiles(LocalYear, "sqlite")
-def _local_year_sqlite(element: LocalYear, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLite's date functions round the stored text to the millisecond, which could carry a
-    # time just before New Year into the next; cut to milliseconds, it keeps its side of the
-    # bound, a whole second.
-    moment, shift = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"CAST(strftime('%Y', substr({moment}, 1, 23), {shift} || ' seconds') AS INTEGER)"
 
 
 def calendar_years(periods: Sequence[Period], indexes: Sequence[int]) -> tuple[int, int] | None:

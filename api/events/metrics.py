@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from api.events.enums import PARTICIPANT_TYPE_LABELS, EventKind, ParticipantType
 from api.events.metric_rows import (
     FilterKey,
-    Greatest,
     Grid,
     Span,
     company_rows,
@@ -44,6 +43,7 @@ from api.goals.registry import (
     register_reference_check,
 )
 from api.goals.schemas import GOAL_KEY_PATTERN
+from api.kit.sql import Greatest
 
 SERIES_KEY = re.compile(GOAL_KEY_PATTERN)
 InitiativeCode = Annotated[

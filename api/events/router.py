@@ -9,10 +9,11 @@ import api.contacts.service as contacts
 import api.kit.imports as imports
 from api.auth.deps import requires
 from api.auth.permissions import Scope
-from api.events import demo, personal_data, registrations
 from api.events import participant_export as export
+from api.events import personal_data, registrations
 from api.events import service as svc
 from api.events import signup_import as signups
+from api.events.demo_counts import demo_counts
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
 from api.events.models import Event
 from api.events.schemas import (
@@ -28,20 +29,17 @@ from api.events.schemas import (
     RegistrationDetail,
     RegistrationUpdate,
 )
-from api.kit.common import (
-    Id,
+from api.kit.common import Id, IsoDateTime
+from api.kit.db import SessionDep, WritingSessionDep
+from api.kit.etags import (
     IfMatch,
-    IsoDateTime,
     OptionalIfMatch,
-    Page,
-    PageDep,
     change_if_match,
     check_if_match,
     created,
-    paginate,
     set_etag,
 )
-from api.kit.db import SessionDep, WritingSessionDep
+from api.kit.paging import Page, PageDep, paginate
 from api.kit.tabular import XLSX_CONTENT_TYPE
 
 router = APIRouter(tags=["events"])
@@ -256,7 +254,7 @@ def mark_held(
 @router.get("/demo", response_model=DemoStatus, dependencies=[requires(Scope.read)])
 def get_demo_status(session: SessionDep) -> DemoStatus:
     """Whether demo data (never counted) is loaded, and how much, for the app's banner."""
-    counts = demo.demo_counts(session)
+    counts = demo_counts(session)
     return DemoStatus(
         present=counts.present,
         events=counts.events,

@@ -9,18 +9,10 @@ from api.auth.permissions import Scope
 from api.events import series as svc
 from api.events.models import EventSeries
 from api.events.schemas import EventSeriesCreate, EventSeriesRead, EventSeriesUpdate
-from api.kit.common import (
-    Id,
-    IfMatch,
-    Page,
-    PageDep,
-    QueryText,
-    change_if_match,
-    created,
-    paginate,
-    set_etag,
-)
+from api.kit.common import Id, QueryText
 from api.kit.db import SessionDep
+from api.kit.etags import IfMatch, change_if_match, created, set_etag
+from api.kit.paging import Page, PageDep, paginate
 
 router = APIRouter(tags=["events"])
 

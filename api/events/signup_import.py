@@ -27,8 +27,9 @@ from api.events.enums import (
 )
 from api.events.models import Event, Registration
 from api.events.schemas import RegistrationCreate
+from api.kit.columns import TabularError
 from api.kit.errors import ConflictError, DomainError, InvalidInputError
-from api.kit.tabular import Table, TabularError, read_table
+from api.kit.tabular import Table, read_table
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Far above any event's sign-up list; a bigger file is the wrong file, and each row is a

@@ -37,15 +37,13 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import GenericFunction
 
 from api.goals.enums import Direction, GoalKind, MilestoneState, Pace, Unit
 from api.goals.models import Goal, GoalComment, GoalTarget, Measurement, MilestoneNote
 from api.goals.progress_schemas import Comment
 from api.goals.rules import YearTarget
+from api.kit.sql import DayNumber, Year
 from api.plans.enums import InitiativeStatus
 from api.plans.models import ActionPlan, Initiative, Objective, Track
 
@@ -202,45 +200,6 @@ def tracks_with_initiatives(session: Session, plan: PlanRow) -> list[TrackRow]:
 # ------------------------------------------------------ what the goals have: targets, values, words
 
 
-class _DayNumber(GenericFunction[int]):
-    """A date as a whole number of days that orders as the dates do."""
-
-    identifier = "goals_day_number"  # its key in SQLAlchemy's `func` registry
-    name = "day_number"
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(_DayNumber, "postgresql")
-def _day_number_postgresql(element: _DayNumber, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"({compiler.process(element.clauses, **kw)} - DATE '0001-01-01')"
-
-
-@compiles(_DayNumber, "sqlite")
-def _day_number_sqlite(element: _DayNumber, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) AS INTEGER)"
-
-
-class _Year(GenericFunction[int]):
-    """A date's year as an integer. PostgreSQL's EXTRACT gives a numeric, which groups slower
-    than date_part's double precision."""
-
-    identifier = "goals_year"  # its key in SQLAlchemy's `func` registry
-    name = "year"
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(_Year, "postgresql")
-def _year_postgresql(element: _Year, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST(date_part('year', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
-
-
-@compiles(_Year, "sqlite")
-def _year_sqlite(element: _Year, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST(strftime('%Y', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
-
-
 ID_SPAN = 2**32  # ids are 32-bit integers, so day x ID_SPAN + id orders as (day, id)
 
 
@@ -251,7 +210,7 @@ def _newest_per_year_ids() -> Select[Any]:
     ranking with a window function would sort all the rows (slower by half in PostgreSQL, by
     two thirds in SQLite). The database picks them, so years of history never travel."""
     newest = func.max(
-        cast(_DayNumber(Measurement.measured_on), BigInteger) * ID_SPAN + Measurement.id
+        cast(DayNumber(Measurement.measured_on), BigInteger) * ID_SPAN + Measurement.id
     )
     return (
         select(newest % ID_SPAN)
@@ -259,7 +218,7 @@ def _newest_per_year_ids() -> Select[Any]:
             Measurement.goal_id.in_(_goal_ids(GoalKind.measurable)),
             Measurement.measured_on <= bindparam("until"),
         )
-        .group_by(Measurement.goal_id, _Year(Measurement.measured_on))
+        .group_by(Measurement.goal_id, Year(Measurement.measured_on))
     )
 
 
@@ -301,7 +260,7 @@ def _goal_data_statement() -> CompoundSelect[Any]:
         literal(_MEASUREMENT),
         Measurement.goal_id,
         Measurement.id,
-        _Year(Measurement.measured_on),
+        Year(Measurement.measured_on),
         _amount(Measurement.value),
         no_amount,
         Measurement.measured_on,

@@ -28,19 +28,10 @@ from api.goals.schemas import (
     MilestoneNoteRead,
 )
 from api.kit.clock import today
-from api.kit.common import (
-    Id,
-    IfMatch,
-    IsoDate,
-    Page,
-    PageDep,
-    PlanYear,
-    change_if_match,
-    created,
-    paginate,
-    set_etag,
-)
+from api.kit.common import Id, IsoDate, PlanYear
 from api.kit.db import SessionDep
+from api.kit.etags import IfMatch, change_if_match, created, set_etag
+from api.kit.paging import Page, PageDep, paginate
 from api.kit.read_cache import NOT_MODIFIED, cached_json
 from api.plans.deps import PlanDep
 

@@ -12,6 +12,7 @@ from api.auth.permissions import Scope
 from api.grants import importer
 from api.grants import service as svc
 from api.grants.enums import GrantTheme
+from api.grants.import_rows import ALIASES
 from api.grants.models import Grant, GrantImport
 from api.grants.schemas import (
     GrantImportReport,
@@ -26,20 +27,12 @@ from api.grants.schemas import (
     RowsListed,
 )
 from api.kit.clock import today
-from api.kit.common import (
-    Id,
-    IfMatch,
-    Page,
-    PageDep,
-    QueryText,
-    change_if_match,
-    created,
-    paginate,
-    set_etag,
-)
+from api.kit.common import Id, QueryText
 from api.kit.db import SessionDep, reading_beside
 from api.kit.errors import NotFoundError
+from api.kit.etags import IfMatch, change_if_match, created, set_etag
 from api.kit.imports import parse_mapping
+from api.kit.paging import Page, PageDep, paginate
 
 router = APIRouter(tags=["grants"])
 
@@ -149,7 +142,7 @@ def import_grants(
     if remembered:
         sent = idempotency.fingerprint(file.file.read(), mapping or "")
         file.file.seek(0)
-    columns = parse_mapping(mapping, importer.ALIASES)
+    columns = parse_mapping(mapping, ALIASES)
     upload = importer.read_grants_table(
         file.file, filename=file.filename, content_type=file.content_type, mapping=columns
     )

@@ -1,16 +1,15 @@
-"""Conventions shared by every list, every editable resource and every request body."""
+"""Conventions shared by every request: ids and years, text without control characters, amounts,
+dates as ISO text, and request bodies that say what they accept (paging: kit.paging; ETags:
+kit.etags)."""
 
 import math
 import re
 import types
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import (
     Annotated,
     Any,
     ClassVar,
-    Generic,
-    Protocol,
     TypeVar,
     Union,
     get_args,
@@ -18,7 +17,6 @@ from typing import (
 )
 
 from annotated_types import Ge, Le
-from fastapi import Depends, Header, Query, Response
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -32,10 +30,6 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
-
-from api.kit.errors import REQUIRED_HEADER, PreconditionFailedError, PreconditionRequiredError
 
 T = TypeVar("T")
 
@@ -313,109 +307,3 @@ def _state_rules(schema: Any, *, filled: bool) -> None:
         _state_rules(extra, filled=False)
         if extra is not False:
             schema.setdefault("propertyNames", {"pattern": TEXT_PATTERN})
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
-
-
-class PageParams(BaseModel):
-    limit: int
-    offset: int
-    modified_since: datetime | None
-
-
-def _page_params(
-    limit: Annotated[int, Query(ge=1, le=500, description="Page size.")] = 50,
-    offset: Annotated[int, Query(ge=0, le=INT32_MAX, description="Rows to skip.")] = 0,
-    modified_since: Annotated[
-        IsoDateTime | None, Query(description="Only rows changed at or after this time.")
-    ] = None,
-) -> PageParams:
-    if modified_since is not None and modified_since.tzinfo is None:
-        modified_since = modified_since.replace(tzinfo=UTC)  # a time without zone is UTC
-    return PageParams(limit=limit, offset=offset, modified_since=modified_since)
-
-
-PageDep = Annotated[PageParams, Depends(_page_params)]
-
-
-def paginate(
-    session: Session,
-    query: Select[Any],
-    params: PageParams,
-    modified_column: Any | None = None,
-) -> dict[str, Any]:
-    """One page of a list query and its total; the caller's query carries the stable order."""
-    if params.modified_since is not None and modified_column is not None:
-        query = query.where(modified_column >= params.modified_since)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = session.scalars(query.limit(params.limit).offset(params.offset)).all()
-    return {
-        "items": list(rows),
-        "total": int(total or 0),
-        "limit": params.limit,
-        "offset": params.offset,
-    }
-
-
-def etag_of(version: int) -> str:
-    return f'"{version}"'
-
-
-def set_etag(response: Response, version: int) -> None:
-    response.headers["ETag"] = etag_of(version)
-
-
-def created(response: Response, location: str, version: int | None = None) -> None:
-    """A 201's headers: where the new resource is and, when it can be changed, its ETag."""
-    response.headers["Location"] = location
-    if version is not None:
-        set_etag(response, version)
-
-
-IfMatch = Annotated[
-    str | None,
-    Header(
-        description="The ETag of the version being changed, from your last read; without it "
-        "the answer is 428, with an older one 412.",
-        json_schema_extra={REQUIRED_HEADER: True},
-    ),
-]
-OptionalIfMatch = Annotated[
-    str | None,
-    Header(description="The ETag of the version being changed; given, an older one is a 412."),
-]
-
-
-class Versioned(Protocol):
-    @property
-    def version(self) -> int: ...
-
-
-def change_if_match(
-    response: Response, if_match: str | None, resource: Versioned, change: Callable[[], object]
-) -> None:
-    """Apply `change` to `resource` only when the client saw its current version (If-Match:
-    428 without, 412 with an older one), and answer with the new version's ETag."""
-    check_if_match(if_match, resource.version)
-    change()
-    set_etag(response, resource.version)
-
-
-def check_if_match(if_match: str | None, version: int) -> None:
-    """Refuse an update unless the client proves it saw the current version."""
-    if if_match is None:
-        raise PreconditionRequiredError(
-            "Send If-Match med den ETag, du fik ved sidste læsning, så ingen andres ændring "
-            "overskrives."
-        )
-    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if "*" not in tags and etag_of(version) not in tags:
-        raise PreconditionFailedError(
-            "Nogen har ændret data, siden du læste dem (nu ETag "
-            f"{etag_of(version)}); hent dem igen, og prøv så igen."
-        )

@@ -5,9 +5,9 @@ import os
 from collections.abc import Iterable
 from typing import IO, Any
 
+from api.kit.columns import TabularError, TabularMappingError, TabularTooLargeError
 from api.kit.common import TEXT_PATTERN
 from api.kit.errors import DomainError, InvalidInputError, PayloadTooLargeError
-from api.kit.tabular import TabularError, TabularMappingError, TabularTooLargeError
 
 MAPPING_SCHEMA = {"contentMediaType": "application/json", "pattern": TEXT_PATTERN}
 """The form field `mapping` as its schema states it: JSON, as text."""

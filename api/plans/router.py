@@ -7,19 +7,10 @@ from fastapi import APIRouter, Query, Request, Response, status
 from api.auth.deps import requires
 from api.auth.permissions import Scope
 from api.kit.clock import today
-from api.kit.common import (
-    Id,
-    IfMatch,
-    Page,
-    PageDep,
-    PlanYear,
-    change_if_match,
-    created,
-    etag_of,
-    paginate,
-    set_etag,
-)
+from api.kit.common import Id, PlanYear
 from api.kit.db import SessionDep
+from api.kit.etags import IfMatch, change_if_match, created, etag_of, set_etag
+from api.kit.paging import Page, PageDep, paginate
 from api.kit.read_cache import cached_json
 from api.plans import service as svc
 from api.plans.deps import InitiativeDep, PlanDep

@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from api.auth.audit import record
 from api.auth.permissions import SYSTEM, Actor
+from api.kit.columns import TabularError
 from api.kit.danish import parse_date
 from api.kit.db import utcnow
 from api.kit.errors import InvalidInputError
 from api.kit.imports import file_error, no_rows_error, upload_size
-from api.kit.tabular import Table, TabularError, read_table
+from api.kit.tabular import Table, read_table
 from api.surveys.enums import NO, NO_ANSWER, SCALE_WORDS, YES, QuestionKind, RowOutcome
 from api.surveys.models import Survey, SurveyAnswer, SurveyImport, SurveyQuestion, SurveyResponse
 from api.surveys.schemas import (

@@ -8,18 +8,11 @@ import api.kit.imports as imports
 from api.auth.deps import CurrentActor, requires
 from api.auth.permissions import Scope
 from api.kit.clock import today
-from api.kit.common import (
-    Id,
-    IfMatch,
-    Page,
-    PageDep,
-    change_if_match,
-    created,
-    paginate,
-    set_etag,
-)
+from api.kit.common import Id
 from api.kit.db import SessionDep
+from api.kit.etags import IfMatch, change_if_match, created, set_etag
 from api.kit.imports import parse_mapping
+from api.kit.paging import Page, PageDep, paginate
 from api.surveys import importer
 from api.surveys import service as svc
 from api.surveys.enums import SurveyKind

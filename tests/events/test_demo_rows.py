@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from api.cli import app as cli
 from api.config import DEFAULT_PLAN_FILE
 from api.contacts.models import Company, Person
-from api.events.demo import DemoReport, load_demo, remove_demo
+from api.events.demo import DemoReport, load_demo
+from api.events.demo_counts import remove_demo
 from api.events.enums import RegistrationStatus
 from api.events.models import Event, EventSession, Registration, event_initiatives
 from api.grants.models import Grant, GrantProgramme
