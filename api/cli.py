@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+import api.metrics  # noqa: F401  (registers every domain's metrics)
 from api.config import get_settings
 
 app = typer.Typer(

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+import api.metrics  # noqa: F401  (registers every domain's metrics)
 from api.auth.rate_limit import TokenLimiter
 from api.auth.router import router as auth_router
 from api.calendar.router import router as calendar_router
@@ -20,6 +21,7 @@ from api.config import Settings, get_settings
 from api.contacts.router import router as contacts_router
 from api.events.router import router as events_router
 from api.events.series_router import router as event_series_router
+from api.goals.router import plan_router as plan_tree_router
 from api.goals.router import router as goals_router
 from api.grants.router import router as grants_router
 from api.kit.body_limit import BodyLimitMiddleware
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX, max_body_size=settings.max_json_body_bytes)
     api.include_router(auth_router)
     api.include_router(plans_router)
+    api.include_router(plan_tree_router)
     api.include_router(plan_file_router)
     api.include_router(goals_router)
     api.include_router(contacts_router)

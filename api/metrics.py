@@ -1,4 +1,6 @@
-"""Imports every domain's metrics module so each registers itself with the goal registry."""
+"""Every domain's metrics module, listed once: importing this registers each metric, its
+reference checks and its planner with the goal registry (`api.goals.registry`). The composition
+roots import it (`api.main`, `api.cli`); the registry itself never imports a domain."""
 
 from api.cases import metrics as cases_metrics
 from api.events import metrics as events_metrics

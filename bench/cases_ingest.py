@@ -92,6 +92,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+import api.metrics
 import api.models  # noqa: F401  (every mapper, so relationships resolve)
 from api.auth.permissions import Scope
 from api.cases.enums import CaseKind, Decision

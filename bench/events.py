@@ -58,6 +58,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+import api.metrics
 import api.models  # noqa: F401  (every mapper, so relationships resolve)
 from api.calendar.service import plan_calendar
 from api.config import DEFAULT_PLAN_FILE

@@ -67,6 +67,7 @@ import httpx
 from sqlalchemy import Engine, insert, select
 from stdnum.dk import cvr
 
+import api.metrics
 import api.models  # noqa: F401  (every mapper, so relationships resolve)
 from api.auth.permissions import Scope
 from api.contacts.models import Company

@@ -52,6 +52,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+import api.metrics
 import api.models  # noqa: F401  (every mapper, so relationships resolve)
 from api.events.enums import EventKind, EventStatus
 from api.events.models import Event, EventSeries

@@ -8,6 +8,7 @@ import api.contacts.gdpr as gdpr
 import api.contacts.service as contacts
 from api.auth.deps import requires
 from api.auth.permissions import Scope
+from api.contacts.deps import CompanyDep, PersonDep
 from api.contacts.models import Company, Person
 from api.contacts.schemas import (
     CompanyCreate,
@@ -17,7 +18,7 @@ from api.contacts.schemas import (
     PersonRead,
     PersonUpdate,
 )
-from api.kit.common import Id, QueryText
+from api.kit.common import QueryText
 from api.kit.db import SessionDep
 from api.kit.etags import IfMatch, change_if_match, created, set_etag
 from api.kit.paging import Page, PageDep, paginate
@@ -51,9 +52,8 @@ def create_company(session: SessionDep, data: CompanyCreate, response: Response)
 @router.get(
     "/companies/{company_id}", response_model=CompanyRead, dependencies=[requires(Scope.read)]
 )
-def get_company(session: SessionDep, company_id: Id, response: Response) -> object:
+def get_company(company: CompanyDep, response: Response) -> object:
     """Get one company."""
-    company = contacts.get_company(session, company_id)
     set_etag(response, company.version)
     return company
 
@@ -63,13 +63,12 @@ def get_company(session: SessionDep, company_id: Id, response: Response) -> obje
 )
 def update_company(
     session: SessionDep,
-    company_id: Id,
+    company: CompanyDep,
     data: CompanyUpdate,
     response: Response,
     if_match: IfMatch = None,
 ) -> object:
     """Change a company's details (If-Match required; the CVR number stays)."""
-    company = contacts.get_company(session, company_id)
     change_if_match(
         response, if_match, company, lambda: contacts.update_company(session, company, data)
     )
@@ -104,9 +103,8 @@ def create_person(session: SessionDep, data: PersonCreate, response: Response) -
 @router.get(
     "/people/{person_id}", response_model=PersonRead, dependencies=[requires(Scope.personal_read)]
 )
-def get_person(session: SessionDep, person_id: Id, response: Response) -> object:
+def get_person(person: PersonDep, response: Response) -> object:
     """Get one person (personal data)."""
-    person = contacts.get_person(session, person_id)
     set_etag(response, person.version)
     return person
 
@@ -118,13 +116,12 @@ def get_person(session: SessionDep, person_id: Id, response: Response) -> object
 )
 def update_person(
     session: SessionDep,
-    person_id: Id,
+    person: PersonDep,
     data: PersonUpdate,
     response: Response,
     if_match: IfMatch = None,
 ) -> object:
     """Change a person's details (If-Match required)."""
-    person = contacts.get_person(session, person_id)
     change_if_match(
         response, if_match, person, lambda: contacts.update_person(session, person, data)
     )
@@ -136,8 +133,8 @@ def update_person(
     response_model=PersonRead,
     dependencies=[requires(Scope.write), requires(Scope.personal_read)],
 )
-def erase_person(session: SessionDep, person_id: Id, response: Response) -> object:
+def erase_person(session: SessionDep, person: PersonDep, response: Response) -> object:
     """Erase a person by anonymising them; registrations and counts stay (409 if erased)."""
-    person = gdpr.erase_person(session, contacts.get_person(session, person_id))
+    person = gdpr.erase_person(session, person)
     set_etag(response, person.version)
     return person

@@ -14,6 +14,7 @@ from api.events import personal_data, registrations
 from api.events import service as svc
 from api.events import signup_import as signups
 from api.events.demo_counts import demo_counts
+from api.events.deps import EventDep
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
 from api.events.models import Event
 from api.events.schemas import (
@@ -124,29 +125,27 @@ def create_event(session: SessionDep, data: EventCreate, response: Response) -> 
     """Create an event."""
     event = svc.create_event(session, data)
     created(response, f"/api/v1/events/{event.id}", event.version)
-    return svc.event_read(event, svc.registration_counts(session, [event.id])[event.id])
+    return svc.event_with_counts(session, event)
 
 
 @router.get("/events/{event_id}", response_model=EventRead, dependencies=[requires(Scope.read)])
-def get_event(session: SessionDep, event_id: Id, response: Response) -> dict[str, Any]:
+def get_event(session: SessionDep, event: EventDep, response: Response) -> dict[str, Any]:
     """Get one event with its registration counts."""
-    event = svc.get_event(session, event_id)
     set_etag(response, event.version)
-    return svc.event_read(event, svc.registration_counts(session, [event.id])[event.id])
+    return svc.event_with_counts(session, event)
 
 
 @router.patch("/events/{event_id}", response_model=EventRead, dependencies=[requires(Scope.write)])
 def update_event(
     session: SessionDep,
-    event_id: Id,
+    event: EventDep,
     data: EventUpdate,
     response: Response,
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """Change an event (If-Match required); more capacity moves the waiting list up."""
-    event = svc.get_event(session, event_id)
     change_if_match(response, if_match, event, lambda: svc.update_event(session, event, data))
-    return svc.event_read(event, svc.registration_counts(session, [event.id])[event.id])
+    return svc.event_with_counts(session, event)
 
 
 @router.delete(
@@ -154,9 +153,9 @@ def update_event(
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[requires(Scope.write)],
 )
-def delete_event(session: SessionDep, event_id: Id) -> None:
+def delete_event(session: SessionDep, event: EventDep) -> None:
     """Delete an event with its registrations (to call one off, set status cancelled)."""
-    svc.delete_event(session, svc.get_event(session, event_id))
+    svc.delete_event(session, event)
 
 
 @router.get(
@@ -166,12 +165,11 @@ def delete_event(session: SessionDep, event_id: Id) -> None:
 )
 def list_registrations(
     session: SessionDep,
-    event_id: Id,
+    event: EventDep,
     page: PageDep,
     status: RegistrationStatus | None = None,
 ) -> dict[str, Any]:
     """The event's registrations with the people (personal data), in order of registering."""
-    event = svc.get_event(session, event_id)
     body = paginate(session, registrations.list_registrations_query(event, status), page)
     places = registrations.waitlist_positions(session, event)
     body["items"] = [
@@ -191,10 +189,9 @@ def list_registrations(
     dependencies=[requires(Scope.write), requires(Scope.personal_read)],
 )
 def register(
-    session: SessionDep, event_id: Id, data: RegistrationCreate, response: Response
+    session: SessionDep, event: EventDep, data: RegistrationCreate, response: Response
 ) -> RegistrationDetail:
     """Register a person; the same person again returns the existing registration (200)."""
-    event = svc.get_event(session, event_id)
     registration, is_new = registrations.register(session, event, data)
     if not is_new:
         response.status_code = status.HTTP_200_OK
@@ -212,11 +209,10 @@ def register(
     dependencies=[requires(Scope.write), requires(Scope.personal_read)],
 )
 def update_registration(
-    session: SessionDep, event_id: Id, registration_id: Id, data: RegistrationUpdate
+    session: SessionDep, event: EventDep, registration_id: Id, data: RegistrationUpdate
 ) -> object:
     """Mark attended, no-show or cancelled (a freed seat goes to the waiting list's first),
     or set the participant type."""
-    event = svc.get_event(session, event_id)
     registration = registrations.get_registration(session, event, registration_id)
     return registrations.update_registration(
         session, event, registration, data.status, data.participant_type
@@ -228,9 +224,8 @@ def update_registration(
     response_model=CheckInResult,
     dependencies=[requires(Scope.write)],
 )
-def check_in(session: SessionDep, event_id: Id, data: CheckIn) -> CheckInResult:
+def check_in(session: SessionDep, event: EventDep, data: CheckIn) -> CheckInResult:
     """Check people in at the door, one or many; all or nothing."""
-    event = svc.get_event(session, event_id)
     checked, already = registrations.check_in(session, event, data.person_ids)
     return CheckInResult(checked_in=checked, already=already)
 
@@ -239,16 +234,15 @@ def check_in(session: SessionDep, event_id: Id, data: CheckIn) -> CheckInResult:
     "/events/{event_id}/mark-held", response_model=EventRead, dependencies=[requires(Scope.write)]
 )
 def mark_held(
-    session: SessionDep, event_id: Id, response: Response, if_match: OptionalIfMatch = None
+    session: SessionDep, event: EventDep, response: Response, if_match: OptionalIfMatch = None
 ) -> dict[str, Any]:
     """Record a started event as held; registrations still only registered become no-shows
     (If-Match is checked when sent)."""
-    event = svc.get_event(session, event_id)
     if if_match is not None:
         check_if_match(if_match, event.version)
     svc.mark_held(session, event)
     set_etag(response, event.version)
-    return svc.event_read(event, svc.registration_counts(session, [event.id])[event.id])
+    return svc.event_with_counts(session, event)
 
 
 @router.get("/demo", response_model=DemoStatus, dependencies=[requires(Scope.read)])
@@ -295,7 +289,7 @@ def _download(event: Event, extension: str) -> dict[str, str]:
 )
 def import_registrations(
     session: SessionDep,
-    event_id: Id,
+    event: EventDep,
     file: Annotated[UploadFile, File(description="The sign-up list: CSV or XLSX, at most 10 MB.")],
     mapping: Annotated[
         str | None,
@@ -307,7 +301,6 @@ def import_registrations(
     dry_run: Annotated[bool, Query(description="Report what would happen; write nothing.")] = False,
 ) -> signups.SignupImportReport:
     """Import a sign-up list into the event's registrations, reporting each row's outcome."""
-    event = svc.get_event(session, event_id)
     signups.ensure_open(event)  # before reading: no point fixing a file for a cancelled event
     columns = signups.parse_mapping(mapping)
     data = signups.read_upload(file.file)
@@ -325,11 +318,10 @@ def import_registrations(
 )
 def export_participants_csv(
     session: WritingSessionDep,
-    event_id: Id,
+    event: EventDep,
     include_cancelled: Annotated[bool, Query(description="Also list cancellations.")] = False,
 ) -> CSVResponse:
     """Download the event's participant list as CSV (personal data)."""
-    event = svc.get_event(session, event_id)
     content = export.export_participants(session, event, "csv", include_cancelled=include_cancelled)
     return CSVResponse(content, headers=_download(event, "csv"))
 
@@ -342,11 +334,10 @@ def export_participants_csv(
 )
 def export_participants_xlsx(
     session: WritingSessionDep,
-    event_id: Id,
+    event: EventDep,
     include_cancelled: Annotated[bool, Query(description="Also list cancellations.")] = False,
 ) -> XLSXResponse:
     """Download the event's participant list as an XLSX workbook (personal data)."""
-    event = svc.get_event(session, event_id)
     content = export.export_participants(
         session, event, "xlsx", include_cancelled=include_cancelled
     )

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Query, Response, status
 from api.auth.deps import requires
 from api.auth.permissions import Scope
 from api.events import series as svc
+from api.events.deps import SeriesDep
 from api.events.models import EventSeries
 from api.events.schemas import EventSeriesCreate, EventSeriesRead, EventSeriesUpdate
-from api.kit.common import Id, QueryText
+from api.kit.common import QueryText
 from api.kit.db import SessionDep
 from api.kit.etags import IfMatch, change_if_match, created, set_etag
 from api.kit.paging import Page, PageDep, paginate
@@ -67,9 +68,8 @@ def create_series(
     response_model=EventSeriesRead,
     dependencies=[requires(Scope.read)],
 )
-def get_series(session: SessionDep, series_id: Id, response: Response) -> dict[str, Any]:
+def get_series(session: SessionDep, series: SeriesDep, response: Response) -> dict[str, Any]:
     """Get one event series."""
-    series = svc.get_series(session, series_id)
     set_etag(response, series.version)
     return _one(session, series)
 
@@ -81,13 +81,12 @@ def get_series(session: SessionDep, series_id: Id, response: Response) -> dict[s
 )
 def update_series(
     session: SessionDep,
-    series_id: Id,
+    series: SeriesDep,
     data: EventSeriesUpdate,
     response: Response,
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """Rename or describe a series (If-Match required); its key and its figures stay."""
-    series = svc.get_series(session, series_id)
     change_if_match(response, if_match, series, lambda: svc.update_series(session, series, data))
     return _one(session, series)
 
@@ -97,6 +96,6 @@ def update_series(
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[requires(Scope.write)],
 )
-def delete_series(session: SessionDep, series_id: Id) -> None:
+def delete_series(session: SessionDep, series: SeriesDep) -> None:
     """Delete a series no event or goal uses (409 naming what uses it otherwise)."""
-    svc.delete_series(session, svc.get_series(session, series_id))
+    svc.delete_series(session, series)

@@ -254,6 +254,11 @@ def participation_items(session: Session, rows: Sequence[Registration]) -> list[
     ]
 
 
+def event_with_counts(session: Session, event: Event) -> dict[str, Any]:
+    """One event as the API reads it, with its registration counts."""
+    return event_read(event, registration_counts(session, [event.id])[event.id])
+
+
 def event_read(event: Event, counts: Counter[str]) -> dict[str, Any]:
     return {
         **{name: getattr(event, name) for name in EventFields.model_fields},

@@ -1,7 +1,8 @@
 """The metric registry: each metric computes a goal's value for a period from data it owns.
 
-Metrics live with their data (`goals/metrics.py`, later `grants/metrics.py` …) and call
-`register` when imported; `api.metrics` imports them all.
+Metrics live with their data (`goals/metrics.py`, `grants/metrics.py` …) and call `register`
+when imported. `api.metrics` lists those modules, and the composition roots (`api.main`,
+`api.cli`) import it: this layer never imports the domains above it.
 """
 
 from collections.abc import Callable, Sequence
@@ -87,7 +88,8 @@ def register(metric: Metric) -> Metric:
 
 
 def _ensure_loaded() -> None:
-    import api.metrics  # noqa: F401  (importing registers every domain's metrics)
+    if not _METRICS:
+        raise RuntimeError("No metrics are registered: import api.metrics first (api.main does).")
 
 
 def all_metrics() -> list[Metric]:

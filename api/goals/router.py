@@ -6,12 +6,15 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from api.auth.deps import CurrentActor, requires
 from api.auth.permissions import Scope
+from api.goals import carry_over as carrying
+from api.goals import plan_tree
 from api.goals import service as svc
 from api.goals.contribution_schemas import GoalContributions
 from api.goals.contributions import goal_contributions
-from api.goals.deps import GoalDep, MeasurementDep
+from api.goals.deps import GoalDep, InitiativeDetailDep, MeasurementDep
 from api.goals.enums import GoalKind
 from api.goals.models import Goal
+from api.goals.plan_tree import InitiativeDetail, PlanDetail
 from api.goals.progress import plan_progress
 from api.goals.progress_schemas import PlanProgress
 from api.goals.registry import all_metrics
@@ -30,10 +33,12 @@ from api.goals.schemas import (
 from api.kit.clock import today
 from api.kit.common import Id, IsoDate, PlanYear
 from api.kit.db import SessionDep
-from api.kit.etags import IfMatch, change_if_match, created, set_etag
+from api.kit.etags import IfMatch, change_if_match, created, etag_of, set_etag
 from api.kit.paging import Page, PageDep, paginate
 from api.kit.read_cache import NOT_MODIFIED, cached_json
+from api.plans import service as plans_service
 from api.plans.deps import PlanDep
+from api.plans.schemas import CarryOverResult, InitiativeUpdate
 
 router = APIRouter(tags=["goals"])
 
@@ -251,3 +256,64 @@ def list_metrics() -> list[MetricRead]:
         )
         for m in all_metrics()
     ]
+
+
+# The plan tree and carry-over: plan routes that read or copy goals.
+plan_router = APIRouter(tags=["plans"])
+
+
+@plan_router.get("/plans/{year}", response_model=PlanDetail, dependencies=[requires(Scope.read)])
+async def get_plan(request: Request, session: SessionDep, year: PlanYear) -> Response:
+    """Get a plan with its tracks, their initiatives in the plan's numbering, and its KPIs.
+    Its ETag is the plan's version, for If-Match; the tree is computed once per data change."""
+    return await cached_json(
+        request,
+        session,
+        ("plan", year),
+        PlanDetail,
+        lambda: plan_tree.plan_detail(session, year),
+        etag=False,
+        headers_of=lambda detail: {"ETag": etag_of(detail["version"])},
+    )
+
+
+@plan_router.post(
+    "/plans/{year}/carry-over", response_model=CarryOverResult, dependencies=[requires(Scope.write)]
+)
+def carry_over(session: SessionDep, plan: PlanDep) -> dict[str, Any]:
+    """Copy the plan's unfinished initiatives and their goals into next year's draft plan."""
+    target, carried, skipped = carrying.carry_over(session, plan)
+    return {"plan": target, "carried": carried, "skipped": skipped}
+
+
+@plan_router.get(
+    "/initiatives/{initiative_id}",
+    response_model=InitiativeDetail,
+    dependencies=[requires(Scope.read)],
+)
+def get_initiative(initiative: InitiativeDetailDep, response: Response) -> object:
+    """Get an initiative with its partners and goals."""
+    set_etag(response, initiative.version)
+    return initiative
+
+
+@plan_router.patch(
+    "/initiatives/{initiative_id}",
+    response_model=InitiativeDetail,
+    dependencies=[requires(Scope.write)],
+)
+def update_initiative(
+    session: SessionDep,
+    initiative: InitiativeDetailDep,
+    data: InitiativeUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> object:
+    """Change an initiative (If-Match required)."""
+    change_if_match(
+        response,
+        if_match,
+        initiative,
+        lambda: plans_service.update_initiative(session, initiative, data),
+    )
+    return initiative

@@ -11,6 +11,7 @@ from api.auth.deps import requires
 from api.auth.permissions import Scope
 from api.grants import importer
 from api.grants import service as svc
+from api.grants.deps import ProgrammeDep
 from api.grants.enums import GrantTheme
 from api.grants.import_rows import ALIASES
 from api.grants.models import Grant, GrantImport
@@ -74,9 +75,8 @@ def create_programme(session: SessionDep, data: ProgrammeCreate, response: Respo
     response_model=ProgrammeRead,
     dependencies=[requires(Scope.read)],
 )
-def get_programme(session: SessionDep, programme_id: Id, response: Response) -> object:
+def get_programme(programme: ProgrammeDep, response: Response) -> object:
     """Get one programme."""
-    programme = svc.get_programme(session, programme_id)
     set_etag(response, programme.version)
     return programme
 
@@ -89,13 +89,12 @@ def get_programme(session: SessionDep, programme_id: Id, response: Response) -> 
 )
 def update_programme(
     session: SessionDep,
-    programme_id: Id,
+    programme: ProgrammeDep,
     data: ProgrammeUpdate,
     response: Response,
     if_match: IfMatch = None,
 ) -> object:
     """Change a programme's name, operator, theme or description (If-Match required)."""
-    programme = svc.get_programme(session, programme_id)
     change_if_match(
         response, if_match, programme, lambda: svc.update_programme(session, programme, data)
     )

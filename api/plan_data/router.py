@@ -6,10 +6,10 @@ from fastapi.responses import PlainTextResponse
 import api.plan_data.exporter as plan_export
 from api.auth.deps import requires
 from api.auth.permissions import Scope
+from api.goals.plan_tree import get_full_plan
 from api.kit.common import PlanYear
 from api.kit.db import SessionDep
 from api.plan_data.plan_file import dump_plan_file
-from api.plans import service as svc
 
 router = APIRouter(tags=["plans"])
 
@@ -22,7 +22,7 @@ router = APIRouter(tags=["plans"])
 )
 def export_plan(session: SessionDep, year: PlanYear) -> PlainTextResponse:
     """The plan as a plan file (YAML), the format `erhverv load-plan` reads."""
-    plan = svc.get_plan(session, year, full=True)
+    plan = get_full_plan(session, year)
     text = dump_plan_file(plan_export.export_plan(session, plan))
     return PlainTextResponse(
         text,

@@ -2,31 +2,26 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from api.auth.deps import requires
 from api.auth.permissions import Scope
 from api.kit.clock import today
-from api.kit.common import Id, PlanYear
+from api.kit.common import Id
 from api.kit.db import SessionDep
-from api.kit.etags import IfMatch, change_if_match, created, etag_of, set_etag
+from api.kit.etags import IfMatch, change_if_match, created, set_etag
 from api.kit.paging import Page, PageDep, paginate
-from api.kit.read_cache import cached_json
 from api.plans import service as svc
 from api.plans.deps import InitiativeDep, PlanDep
 from api.plans.enums import InitiativeStatus, PlanStatus
 from api.plans.models import ActionPlan, Initiative, Organization
 from api.plans.schemas import (
-    CarryOverResult,
     InitiativeCreate,
-    InitiativeDetail,
     InitiativeRead,
-    InitiativeUpdate,
     OrganizationCreate,
     OrganizationRead,
     PlanApprove,
     PlanCreate,
-    PlanDetail,
     PlanRead,
     PlanUpdate,
     StrategyRead,
@@ -70,34 +65,6 @@ def create_plan(session: SessionDep, data: PlanCreate, response: Response) -> ob
     return plan
 
 
-def _plan_detail(session: SessionDep, year: int) -> dict[str, Any]:
-    plan = svc.get_plan(session, year, full=True)
-    return {
-        **PlanRead.model_validate(plan).model_dump(),
-        "strategy": plan.strategy,
-        "tracks": svc.plan_tracks(session, plan),
-        "goals": sorted(
-            (g for g in plan.goals if g.initiative_id is None), key=lambda g: g.position
-        ),
-        "version": plan.version,
-    }
-
-
-@router.get("/plans/{year}", response_model=PlanDetail, dependencies=[requires(Scope.read)])
-async def get_plan(request: Request, session: SessionDep, year: PlanYear) -> Response:
-    """Get a plan with its tracks, their initiatives in the plan's numbering, and its KPIs.
-    Its ETag is the plan's version, for If-Match; the tree is computed once per data change."""
-    return await cached_json(
-        request,
-        session,
-        ("plan", year),
-        PlanDetail,
-        lambda: _plan_detail(session, year),
-        etag=False,
-        headers_of=lambda detail: {"ETag": etag_of(detail["version"])},
-    )
-
-
 @router.patch("/plans/{year}", response_model=PlanRead, dependencies=[requires(Scope.write)])
 def update_plan(
     session: SessionDep,
@@ -129,15 +96,6 @@ def approve_plan(
     return plan
 
 
-@router.post(
-    "/plans/{year}/carry-over", response_model=CarryOverResult, dependencies=[requires(Scope.write)]
-)
-def carry_over(session: SessionDep, plan: PlanDep) -> dict[str, Any]:
-    """Copy the plan's unfinished initiatives and their goals into next year's draft plan."""
-    target, carried, skipped = svc.carry_over(session, plan)
-    return {"plan": target, "carried": carried, "skipped": skipped}
-
-
 @router.get(
     "/plans/{year}/initiatives",
     response_model=Page[InitiativeRead],
@@ -167,36 +125,6 @@ def create_initiative(
     """Add an initiative to a plan."""
     initiative = svc.create_initiative(session, plan, data)
     created(response, f"/api/v1/initiatives/{initiative.id}", initiative.version)
-    return initiative
-
-
-@router.get(
-    "/initiatives/{initiative_id}",
-    response_model=InitiativeDetail,
-    dependencies=[requires(Scope.read)],
-)
-def get_initiative(initiative: InitiativeDep, response: Response) -> object:
-    """Get an initiative with its partners and goals."""
-    set_etag(response, initiative.version)
-    return initiative
-
-
-@router.patch(
-    "/initiatives/{initiative_id}",
-    response_model=InitiativeDetail,
-    dependencies=[requires(Scope.write)],
-)
-def update_initiative(
-    session: SessionDep,
-    initiative: InitiativeDep,
-    data: InitiativeUpdate,
-    response: Response,
-    if_match: IfMatch = None,
-) -> object:
-    """Change an initiative (If-Match required)."""
-    change_if_match(
-        response, if_match, initiative, lambda: svc.update_initiative(session, initiative, data)
-    )
     return initiative
 
 

@@ -4,7 +4,6 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from api.goals.schemas import GoalRead
 from api.kit.common import Id, RequestBody, Schema
 from api.plans.enums import InitiativeStatus, PlanStatus
 
@@ -100,10 +99,6 @@ class InitiativeRead(Schema):
     updated_at: datetime
 
 
-class InitiativeDetail(InitiativeRead):
-    goals: list[GoalRead]
-
-
 class InitiativeCreate(RequestBody):
     track_id: Id
     number: int | None = Field(default=None, ge=1, description="Next free number if left out.")
@@ -139,12 +134,6 @@ class ObjectiveSummary(Schema):
     id: int
     number: int
     title: str
-
-
-class PlanDetail(PlanRead):
-    strategy: "StrategySummary"
-    tracks: list[TrackWithInitiatives]
-    goals: list[GoalRead] = Field(description="The plan-level goals (not under an initiative).")
 
 
 class StrategySummary(Schema):

@@ -1,13 +1,14 @@
 """Plan logic: plain functions over a Session; they flush, the request commits."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
-from api.goals.models import Goal, GoalTarget
 from api.kit.common import INT32_MAX
 from api.kit.db import touch
 from api.kit.errors import ConflictError, NotFoundError, required_by_data, unknown_reference
@@ -58,14 +59,18 @@ def list_plans_query(status: PlanStatus | None = None) -> Select[ActionPlan]:
     return query
 
 
-def get_plan(session: Session, year: int, *, full: bool = False) -> ActionPlan:
-    query = select(ActionPlan).where(ActionPlan.year == year)
-    if full:
-        query = query.options(
-            selectinload(ActionPlan.strategy),
-            selectinload(ActionPlan.initiatives).options(*_INITIATIVE_OPTIONS),
-            selectinload(ActionPlan.goals).selectinload(Goal.targets),
-        )
+# The plan with its strategy and initiatives, as the plan tree and the plan file read it; the
+# goals domain adds its goals to these (`api.goals.plan_tree`).
+PLAN_TREE_OPTIONS: tuple[ExecutableOption, ...] = (
+    selectinload(ActionPlan.strategy),
+    selectinload(ActionPlan.initiatives).options(*_INITIATIVE_OPTIONS),
+)
+
+
+def get_plan(
+    session: Session, year: int, *, options: Sequence[ExecutableOption] = ()
+) -> ActionPlan:
+    query = select(ActionPlan).where(ActionPlan.year == year).options(*options)
     plan = session.scalar(query)
     if plan is None:
         raise NotFoundError(f"No action plan for {year}.")
@@ -169,11 +174,13 @@ def list_initiatives_query(
     return query
 
 
-def get_initiative(session: Session, initiative_id: int) -> Initiative:
+def get_initiative(
+    session: Session, initiative_id: int, *, options: Sequence[ExecutableOption] = ()
+) -> Initiative:
     initiative = session.scalar(
         select(Initiative)
         .where(Initiative.id == initiative_id)
-        .options(*_INITIATIVE_OPTIONS, selectinload(Initiative.goals).selectinload(Goal.targets))
+        .options(*_INITIATIVE_OPTIONS, *options)
     )
     if initiative is None:
         raise NotFoundError(f"No initiative with id {initiative_id}.")
@@ -182,7 +189,7 @@ def get_initiative(session: Session, initiative_id: int) -> Initiative:
 
 def create_initiative(session: Session, plan: ActionPlan, data: InitiativeCreate) -> Initiative:
     track = _track_in_plan(session, plan, data.track_id)
-    number = data.number or _next_number(session, plan.id, track.id)
+    number = data.number or next_number(session, plan.id, track.id)
     _check_number_free(session, plan.id, track.id, number)
     initiative = Initiative(
         **data.model_dump(exclude={"track_id", "number", "partner_ids"}),
@@ -230,7 +237,7 @@ def _track_in_plan(session: Session, plan: ActionPlan, track_id: int) -> Track:
     return track
 
 
-def _next_number(session: Session, plan_id: int, track_id: int) -> int:
+def next_number(session: Session, plan_id: int, track_id: int) -> int:
     highest = session.scalar(
         select(func.max(Initiative.number)).where(
             Initiative.action_plan_id == plan_id, Initiative.track_id == track_id
@@ -277,106 +284,3 @@ def create_organization(session: Session, data: OrganizationCreate) -> Organizat
     session.add(organization)
     session.flush()
     return organization
-
-
-UNFINISHED = (InitiativeStatus.planned, InitiativeStatus.in_progress)
-
-
-def carry_over(
-    session: Session, plan: ActionPlan
-) -> tuple[ActionPlan, list[Initiative], list[str]]:
-    """Copy the plan's unfinished initiatives, with their goals, into next year's draft."""
-    year = plan.year + 1
-    target = session.scalar(select(ActionPlan).where(ActionPlan.year == year))
-    if target is None:
-        target = ActionPlan(
-            strategy_id=plan.strategy_id,
-            year=year,
-            title=f"Handlingsplan for {year}",
-            approval_body=plan.approval_body,
-        )
-        session.add(target)
-        session.flush()
-    elif target.status is PlanStatus.approved:
-        raise ConflictError(f"The {year} plan is approved; carry over into a draft only.")
-    already = set(
-        session.scalars(
-            select(Initiative.carried_over_from_id).where(Initiative.action_plan_id == target.id)
-        )
-    )
-    taken_keys = set(session.scalars(select(Goal.key).where(Goal.action_plan_id == target.id)))
-    carried: list[Initiative] = []
-    skipped: list[str] = []
-    for source in sorted(plan.initiatives, key=lambda i: (i.track.number, i.number)):
-        if source.status not in UNFINISHED:
-            skipped.append(f"{source.code} {source.title}: {source.status.value}")
-        elif source.id in already:
-            skipped.append(f"{source.code} {source.title}: already carried over")
-        else:
-            carried.append(_copy_initiative(session, source, target, taken_keys))
-    session.flush()
-    return target, carried, skipped
-
-
-def _copy_initiative(
-    session: Session, source: Initiative, target: ActionPlan, taken_keys: set[str]
-) -> Initiative:
-    number = source.number
-    if session.scalar(
-        select(Initiative.id).where(
-            Initiative.action_plan_id == target.id,
-            Initiative.track_id == source.track_id,
-            Initiative.number == number,
-        )
-    ):
-        number = _next_number(session, target.id, source.track_id)
-    copy = Initiative(
-        action_plan=target,
-        track_id=source.track_id,
-        number=number,
-        title=source.title,
-        short_title=source.short_title,
-        goal_label=source.goal_label,
-        description=source.description,
-        status=source.status,
-        responsible=source.responsible,
-        partners=list(source.partners),
-        carried_over_from_id=source.id,
-    )
-    session.add(copy)
-    for goal in source.goals:
-        key = goal.key if goal.key not in taken_keys else f"{goal.key}-{target.year}"
-        taken_keys.add(key)
-        session.add(
-            Goal(
-                action_plan=target,
-                initiative=copy,
-                key=key,
-                position=goal.position,
-                label=goal.label,
-                text=goal.text,
-                note=goal.note,
-                kind=goal.kind,
-                metric=goal.metric,
-                metric_params=dict(goal.metric_params),
-                unit=goal.unit,
-                direction=goal.direction,
-                pace=goal.pace,
-                baseline_year=goal.baseline_year,
-                baseline_value=goal.baseline_value,
-                milestone_state=goal.milestone_state,
-                # Only the targets still ahead travel with the goal.
-                targets=[
-                    GoalTarget(
-                        year=t.year,
-                        value=t.value,
-                        upper=t.upper,
-                        due_on=t.due_on,
-                        monthly_profile=t.monthly_profile,
-                    )
-                    for t in goal.targets
-                    if t.year >= target.year
-                ],
-            )
-        )
-    return copy

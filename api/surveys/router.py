@@ -8,13 +8,13 @@ import api.kit.imports as imports
 from api.auth.deps import CurrentActor, requires
 from api.auth.permissions import Scope
 from api.kit.clock import today
-from api.kit.common import Id
 from api.kit.db import SessionDep
 from api.kit.etags import IfMatch, change_if_match, created, set_etag
 from api.kit.imports import parse_mapping
 from api.kit.paging import Page, PageDep, paginate
 from api.surveys import importer
 from api.surveys import service as svc
+from api.surveys.deps import SurveyDep
 from api.surveys.enums import SurveyKind
 from api.surveys.models import Survey, SurveyImport
 from api.surveys.schemas import (
@@ -67,9 +67,8 @@ def create_survey(session: SessionDep, data: SurveyCreate, response: Response) -
 
 
 @router.get("/surveys/{survey_id}", response_model=SurveyRead, dependencies=[requires(Scope.read)])
-def get_survey(session: SessionDep, survey_id: Id, response: Response) -> SurveyRead:
+def get_survey(session: SessionDep, survey: SurveyDep, response: Response) -> SurveyRead:
     """Get one survey."""
-    survey = svc.get_survey(session, survey_id)
     set_etag(response, survey.version)
     return _read(session, survey)
 
@@ -82,13 +81,12 @@ def get_survey(session: SessionDep, survey_id: Id, response: Response) -> Survey
 )
 def update_survey(
     session: SessionDep,
-    survey_id: Id,
+    survey: SurveyDep,
     data: SurveyUpdate,
     response: Response,
     if_match: IfMatch = None,
 ) -> SurveyRead:
     """Change a survey's title, description or event (If-Match required)."""
-    survey = svc.get_survey(session, survey_id)
     change_if_match(response, if_match, survey, lambda: svc.update_survey(session, survey, data))
     return _read(session, survey)
 
@@ -99,9 +97,9 @@ def update_survey(
     responses={409: _PROBLEM},
     dependencies=[requires(Scope.write)],
 )
-def delete_survey(session: SessionDep, survey_id: Id) -> None:
+def delete_survey(session: SessionDep, survey: SurveyDep) -> None:
     """Delete a survey that has no answers yet."""
-    svc.delete_survey(session, svc.get_survey(session, survey_id))
+    svc.delete_survey(session, survey)
 
 
 @router.post(
@@ -113,7 +111,7 @@ def delete_survey(session: SessionDep, survey_id: Id) -> None:
 )
 def import_answers(
     session: SessionDep,
-    survey_id: Id,
+    survey: SurveyDep,
     file: Annotated[UploadFile, File(description="The survey tool's export: CSV or XLSX.")],
     mapping: Annotated[
         str | None,
@@ -125,7 +123,6 @@ def import_answers(
     dry_run: Annotated[bool, Query(description="Report what would happen; write nothing.")] = False,
 ) -> SurveyImportReport:
     """Import answers, one row a respondent and one column a question, reporting each row."""
-    survey = svc.get_survey(session, survey_id)
     columns = parse_mapping(mapping, importer.mapping_fields(survey))
     upload = importer.read_answers(
         survey, file.file, filename=file.filename, content_type=file.content_type, mapping=columns
@@ -138,10 +135,9 @@ def import_answers(
     response_model=Page[SurveyImportRead],
     dependencies=[requires(Scope.read)],
 )
-def list_imports(session: SessionDep, survey_id: Id, page: PageDep) -> dict[str, Any]:
+def list_imports(session: SessionDep, survey: SurveyDep, page: PageDep) -> dict[str, Any]:
     """The survey's applied imports, newest first."""
-    svc.get_survey(session, survey_id)
-    return paginate(session, svc.list_imports_query(survey_id), page, SurveyImport.imported_at)
+    return paginate(session, svc.list_imports_query(survey.id), page, SurveyImport.imported_at)
 
 
 @router.get(
@@ -149,7 +145,6 @@ def list_imports(session: SessionDep, survey_id: Id, page: PageDep) -> dict[str,
     response_model=SurveyResults,
     dependencies=[requires(Scope.read)],
 )
-def survey_results(session: SessionDep, survey_id: Id, actor: CurrentActor) -> SurveyResults:
+def survey_results(session: SessionDep, survey: SurveyDep, actor: CurrentActor) -> SurveyResults:
     """Per question: the answers' distribution and shares; free texts for editors only."""
-    survey = svc.get_survey(session, survey_id)
     return svc.results(session, survey, with_texts=actor.can(Scope.personal_read))
