@@ -2,14 +2,14 @@
 
 import re
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.contacts.models import Company
 from api.grants.enums import GrantTheme
 from api.kit.db import Base, Timestamped, UTCDateTime, Value, db_enum, utcnow
+from api.kit.import_record import ImportRecord
 
 HUB = "Erhvervshus Sjælland"
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
@@ -37,29 +37,14 @@ class GrantProgramme(Base, Timestamped):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class GrantImport(Base):
+class GrantImport(ImportRecord, Base):
     """One applied import: the file, who sent it, when, its counts and its rows' errors."""
 
     __tablename__ = "grant_imports"
-    # Audited once, with its counts, when the import is done (`importer.finish`).
-    __audited__ = False
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    filename: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size_bytes: Mapped[int] = mapped_column(Integer)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    actor_kind: Mapped[str] = mapped_column(String(20))
-    actor_id: Mapped[int | None] = mapped_column()
-    actor_name: Mapped[str] = mapped_column(String(200))
-    rows: Mapped[int] = mapped_column(Integer, default=0)
-    created: Mapped[int] = mapped_column(Integer, default=0)
-    updated: Mapped[int] = mapped_column(Integer, default=0)
-    unchanged: Mapped[int] = mapped_column(Integer, default=0)
-    duplicate: Mapped[int] = mapped_column(Integer, default=0)
-    rejected: Mapped[int] = mapped_column(Integer, default=0)
-    # [{"row": 7, "field": "cvr", "column": "CVR-nr.", "message": "…"}], the first ERRORS_KEPT.
-    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
 
 class Grant(Base, Timestamped):

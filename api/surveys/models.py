@@ -1,12 +1,12 @@
 """Surveys, their questions, respondents' answers, and the record of each import."""
 
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.kit.db import Base, Timestamped, UTCDateTime, db_enum, utcnow
+from api.kit.import_record import ImportRecord
 from api.surveys.enums import QuestionKind, SurveyKind
 
 
@@ -46,27 +46,14 @@ class SurveyQuestion(Base):
     __table_args__ = (UniqueConstraint("survey_id", "key"),)
 
 
-class SurveyImport(Base):
+class SurveyImport(ImportRecord, Base):
     """One applied import of answers: file, who, when, counts and row errors."""
 
     __tablename__ = "survey_imports"
-    __audited__ = False  # audited once with its counts when done
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    actor_kind: Mapped[str] = mapped_column(String(20))
-    actor_id: Mapped[int | None] = mapped_column()
-    actor_name: Mapped[str] = mapped_column(String(200))
-    rows: Mapped[int] = mapped_column(Integer, default=0)
-    created: Mapped[int] = mapped_column(Integer, default=0)
-    updated: Mapped[int] = mapped_column(Integer, default=0)
-    unchanged: Mapped[int] = mapped_column(Integer, default=0)
-    duplicate: Mapped[int] = mapped_column(Integer, default=0)
-    rejected: Mapped[int] = mapped_column(Integer, default=0)
-    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
 
 class SurveyResponse(Base, Timestamped):
