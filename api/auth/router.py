@@ -26,7 +26,7 @@ from api.auth.deps import (
     requires,
     session_token,
 )
-from api.auth.models import User
+from api.auth.models import ApiToken, User
 from api.auth.permissions import ROLE_SCOPES, ActorKind, Scope
 from api.auth.schemas import (
     AuditEntryRead,
@@ -230,7 +230,7 @@ def create_user(session: SessionDep, data: UserCreate, response: Response) -> di
 
 
 @router.get("/users/{user_id}", response_model=UserRead, dependencies=[requires(Scope.admin)])
-def get_user(session: SessionDep, user_id: Id, response: Response) -> object:
+def get_user(session: SessionDep, user_id: Id, response: Response) -> User:
     """Get one staff user."""
     user = svc.get_user(session, user_id)
     set_etag(response, user.version)
@@ -244,7 +244,7 @@ def update_user(
     data: UserUpdate,
     response: Response,
     if_match: IfMatch = None,
-) -> object:
+) -> User:
     """Change a user's name, role or whether they may log in (If-Match required)."""
     user = svc.get_user(session, user_id)
     change_if_match(response, if_match, user, lambda: svc.update_user(session, user, data))
@@ -278,7 +278,7 @@ def create_token(
 
 
 @router.get("/tokens/{token_id}", response_model=TokenRead, dependencies=[requires(Scope.admin)])
-def get_token(session: SessionDep, token_id: Id) -> object:
+def get_token(session: SessionDep, token_id: Id) -> ApiToken:
     """Get one API token's details."""
     return svc.get_token(session, token_id)
 

@@ -236,6 +236,6 @@ def list_cases(
     response_model=CaseRead,
     dependencies=[requires(Scope.read)],
 )
-def get_case(session: SessionDep, source: SourcePath, external_id: ExternalIdPath) -> object:
+def get_case(session: SessionDep, source: SourcePath, external_id: ExternalIdPath) -> Case:
     """Get one case by the source's key."""
     return svc.get_case(session, source, external_id)

@@ -42,7 +42,7 @@ def list_companies(
     response_model=CompanyRead,
     dependencies=[requires(Scope.write)],
 )
-def create_company(session: SessionDep, data: CompanyCreate, response: Response) -> object:
+def create_company(session: SessionDep, data: CompanyCreate, response: Response) -> Company:
     """Add a company by its CVR number (validated; a CVR is registered once)."""
     company = contacts.create_company(session, data)
     created(response, f"/api/v1/companies/{company.id}", company.version)
@@ -52,7 +52,7 @@ def create_company(session: SessionDep, data: CompanyCreate, response: Response)
 @router.get(
     "/companies/{company_id}", response_model=CompanyRead, dependencies=[requires(Scope.read)]
 )
-def get_company(company: CompanyDep, response: Response) -> object:
+def get_company(company: CompanyDep, response: Response) -> Company:
     """Get one company."""
     set_etag(response, company.version)
     return company
@@ -67,7 +67,7 @@ def update_company(
     data: CompanyUpdate,
     response: Response,
     if_match: IfMatch = None,
-) -> object:
+) -> Company:
     """Change a company's details (If-Match required; the CVR number stays)."""
     change_if_match(
         response, if_match, company, lambda: contacts.update_company(session, company, data)
@@ -93,7 +93,7 @@ def list_people(
     response_model=PersonRead,
     dependencies=[requires(Scope.write), requires(Scope.personal_read)],
 )
-def create_person(session: SessionDep, data: PersonCreate, response: Response) -> object:
+def create_person(session: SessionDep, data: PersonCreate, response: Response) -> Person:
     """Add a person."""
     person = contacts.create_person(session, data)
     created(response, f"/api/v1/people/{person.id}", person.version)
@@ -103,7 +103,7 @@ def create_person(session: SessionDep, data: PersonCreate, response: Response) -
 @router.get(
     "/people/{person_id}", response_model=PersonRead, dependencies=[requires(Scope.personal_read)]
 )
-def get_person(person: PersonDep, response: Response) -> object:
+def get_person(person: PersonDep, response: Response) -> Person:
     """Get one person (personal data)."""
     set_etag(response, person.version)
     return person
@@ -120,7 +120,7 @@ def update_person(
     data: PersonUpdate,
     response: Response,
     if_match: IfMatch = None,
-) -> object:
+) -> Person:
     """Change a person's details (If-Match required)."""
     change_if_match(
         response, if_match, person, lambda: contacts.update_person(session, person, data)
@@ -133,7 +133,7 @@ def update_person(
     response_model=PersonRead,
     dependencies=[requires(Scope.write), requires(Scope.personal_read)],
 )
-def erase_person(session: SessionDep, person: PersonDep, response: Response) -> object:
+def erase_person(session: SessionDep, person: PersonDep, response: Response) -> Person:
     """Erase a person by anonymising them; registrations and counts stay (409 if erased)."""
     person = gdpr.erase_person(session, person)
     set_etag(response, person.version)

@@ -16,7 +16,7 @@ from api.events import signup_import as signups
 from api.events.demo_counts import demo_counts
 from api.events.deps import EventDep
 from api.events.enums import EventKind, EventStatus, RegistrationStatus
-from api.events.models import Event
+from api.events.models import Event, Registration
 from api.events.schemas import (
     CheckIn,
     CheckInResult,
@@ -210,7 +210,7 @@ def register(
 )
 def update_registration(
     session: SessionDep, event: EventDep, registration_id: Id, data: RegistrationUpdate
-) -> object:
+) -> Registration:
     """Mark attended, no-show or cancelled (a freed seat goes to the waiting list's first),
     or set the participant type."""
     registration = registrations.get_registration(session, event, registration_id)

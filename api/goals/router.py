@@ -13,7 +13,7 @@ from api.goals.contribution_schemas import GoalContributions
 from api.goals.contributions import goal_contributions
 from api.goals.deps import GoalDep, InitiativeDetailDep, MeasurementDep
 from api.goals.enums import GoalKind
-from api.goals.models import Goal
+from api.goals.models import Goal, GoalComment, Measurement, MilestoneNote
 from api.goals.plan_tree import InitiativeDetail, PlanDetail
 from api.goals.progress import plan_progress
 from api.goals.progress_schemas import PlanProgress
@@ -38,6 +38,7 @@ from api.kit.paging import Page, PageDep, paginate
 from api.kit.read_cache import NOT_MODIFIED, cached_json
 from api.plans import service as plans_service
 from api.plans.deps import PlanDep
+from api.plans.models import Initiative
 from api.plans.schemas import CarryOverResult, InitiativeUpdate
 
 router = APIRouter(tags=["goals"])
@@ -90,7 +91,7 @@ def list_goals(
     response_model=GoalRead,
     dependencies=[requires(Scope.write)],
 )
-def create_goal(session: SessionDep, plan: PlanDep, data: GoalCreate, response: Response) -> object:
+def create_goal(session: SessionDep, plan: PlanDep, data: GoalCreate, response: Response) -> Goal:
     """Add a goal to a plan, under an initiative or at plan level."""
     goal = svc.create_goal(session, plan, data)
     created(response, f"/api/v1/goals/{goal.id}", goal.version)
@@ -98,7 +99,7 @@ def create_goal(session: SessionDep, plan: PlanDep, data: GoalCreate, response: 
 
 
 @router.get("/goals/{goal_id}", response_model=GoalRead, dependencies=[requires(Scope.read)])
-def get_goal(goal: GoalDep, response: Response) -> object:
+def get_goal(goal: GoalDep, response: Response) -> Goal:
     """Get one goal with its targets."""
     set_etag(response, goal.version)
     return goal
@@ -131,7 +132,7 @@ def update_goal(
     data: GoalUpdate,
     response: Response,
     if_match: IfMatch = None,
-) -> object:
+) -> Goal:
     """Change a goal; `targets` replaces the whole set (If-Match required)."""
     change_if_match(response, if_match, goal, lambda: svc.update_goal(session, goal, data))
     return goal
@@ -167,7 +168,7 @@ def add_measurement(
     goal: GoalDep,
     data: MeasurementCreate,
     response: Response,
-) -> object:
+) -> Measurement:
     """Record a dated value for a measurable goal, with a comment; you are recorded as its
     author."""
     measurement = svc.add_measurement(session, goal, data, entered_by=actor.name)
@@ -207,7 +208,7 @@ def add_milestone_note(
     goal: GoalDep,
     data: MilestoneNoteCreate,
     response: Response,
-) -> object:
+) -> MilestoneNote:
     """Add a dated note to a milestone goal; the newest note's state becomes the goal's."""
     note = svc.add_milestone_note(session, goal, data, entered_by=actor.name)
     created(response, f"/api/v1/goals/{goal.id}/milestone-notes")
@@ -236,7 +237,7 @@ def add_comment(
     goal: GoalDep,
     data: GoalCommentCreate,
     response: Response,
-) -> object:
+) -> GoalComment:
     """Write a dated status on a goal; progress shows the newest by the evaluation date."""
     comment = svc.add_comment(session, goal, data, author=actor.name)
     created(response, f"/api/v1/goals/{goal.id}/comments")
@@ -291,7 +292,7 @@ def carry_over(session: SessionDep, plan: PlanDep) -> dict[str, Any]:
     response_model=InitiativeDetail,
     dependencies=[requires(Scope.read)],
 )
-def get_initiative(initiative: InitiativeDetailDep, response: Response) -> object:
+def get_initiative(initiative: InitiativeDetailDep, response: Response) -> Initiative:
     """Get an initiative with its partners and goals."""
     set_etag(response, initiative.version)
     return initiative
@@ -308,7 +309,7 @@ def update_initiative(
     data: InitiativeUpdate,
     response: Response,
     if_match: IfMatch = None,
-) -> object:
+) -> Initiative:
     """Change an initiative (If-Match required)."""
     change_if_match(
         response,

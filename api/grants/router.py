@@ -14,7 +14,7 @@ from api.grants import service as svc
 from api.grants.deps import ProgrammeDep
 from api.grants.enums import GrantTheme
 from api.grants.import_rows import ALIASES
-from api.grants.models import Grant, GrantImport
+from api.grants.models import Grant, GrantImport, GrantProgramme
 from api.grants.schemas import (
     GrantImportReport,
     GrantRead,
@@ -51,7 +51,7 @@ Theme = Annotated[GrantTheme | None, Query(description="Under a programme of thi
     response_model=list[ProgrammeRead],
     dependencies=[requires(Scope.read)],
 )
-def list_programmes(session: SessionDep) -> object:
+def list_programmes(session: SessionDep) -> list[GrantProgramme]:
     """The grant programmes by name (SMV:Grøn, SMV:Digital …)."""
     return svc.list_programmes(session)
 
@@ -63,7 +63,9 @@ def list_programmes(session: SessionDep) -> object:
     responses={409: _PROBLEM},
     dependencies=[requires(Scope.write)],
 )
-def create_programme(session: SessionDep, data: ProgrammeCreate, response: Response) -> object:
+def create_programme(
+    session: SessionDep, data: ProgrammeCreate, response: Response
+) -> GrantProgramme:
     """Add a programme, so grants under it can be imported."""
     programme = svc.create_programme(session, data)
     created(response, f"/api/v1/grants/programmes/{programme.id}", programme.version)
@@ -75,7 +77,7 @@ def create_programme(session: SessionDep, data: ProgrammeCreate, response: Respo
     response_model=ProgrammeRead,
     dependencies=[requires(Scope.read)],
 )
-def get_programme(programme: ProgrammeDep, response: Response) -> object:
+def get_programme(programme: ProgrammeDep, response: Response) -> GrantProgramme:
     """Get one programme."""
     set_etag(response, programme.version)
     return programme
@@ -93,7 +95,7 @@ def update_programme(
     data: ProgrammeUpdate,
     response: Response,
     if_match: IfMatch = None,
-) -> object:
+) -> GrantProgramme:
     """Change a programme's name, operator, theme or description (If-Match required)."""
     change_if_match(
         response, if_match, programme, lambda: svc.update_programme(session, programme, data)
@@ -207,7 +209,7 @@ def list_imports(session: SessionDep, page: PageDep) -> dict[str, Any]:
     response_model=ImportRead,
     dependencies=[requires(Scope.read)],
 )
-def get_import(session: SessionDep, import_id: Id) -> object:
+def get_import(session: SessionDep, import_id: Id) -> GrantImport:
     """One import with the errors of its rejected and duplicate rows."""
     return svc.get_import(session, import_id)
 
@@ -249,6 +251,6 @@ def list_grants(
 
 
 @router.get("/grants/{grant_id}", response_model=GrantRead, dependencies=[requires(Scope.read)])
-def get_grant(session: SessionDep, grant_id: Id) -> object:
+def get_grant(session: SessionDep, grant_id: Id) -> Grant:
     """Get one grant."""
     return svc.get_grant(session, grant_id)

@@ -14,7 +14,7 @@ from api.kit.paging import Page, PageDep, paginate
 from api.plans import service as svc
 from api.plans.deps import InitiativeDep, PlanDep
 from api.plans.enums import InitiativeStatus, PlanStatus
-from api.plans.models import ActionPlan, Initiative, Organization
+from api.plans.models import ActionPlan, Initiative, Organization, Strategy
 from api.plans.schemas import (
     InitiativeCreate,
     InitiativeRead,
@@ -39,7 +39,7 @@ def list_strategies(session: SessionDep, page: PageDep) -> dict[str, Any]:
 @router.get(
     "/strategies/{strategy_id}", response_model=StrategyRead, dependencies=[requires(Scope.read)]
 )
-def get_strategy(session: SessionDep, strategy_id: Id) -> object:
+def get_strategy(session: SessionDep, strategy_id: Id) -> Strategy:
     """Get one strategy with its objectives and tracks."""
     return svc.get_strategy(session, strategy_id)
 
@@ -58,7 +58,7 @@ def list_plans(
     response_model=PlanRead,
     dependencies=[requires(Scope.write)],
 )
-def create_plan(session: SessionDep, data: PlanCreate, response: Response) -> object:
+def create_plan(session: SessionDep, data: PlanCreate, response: Response) -> ActionPlan:
     """Create a draft action plan for a year."""
     plan = svc.create_plan(session, data)
     created(response, f"/api/v1/plans/{plan.year}", plan.version)
@@ -72,7 +72,7 @@ def update_plan(
     data: PlanUpdate,
     response: Response,
     if_match: IfMatch = None,
-) -> object:
+) -> ActionPlan:
     """Change a plan's title, description or approval body (If-Match required)."""
     change_if_match(response, if_match, plan, lambda: svc.update_plan(session, plan, data))
     return plan
@@ -89,7 +89,7 @@ def delete_plan(session: SessionDep, plan: PlanDep) -> None:
 @router.post("/plans/{year}/approve", response_model=PlanRead, dependencies=[requires(Scope.write)])
 def approve_plan(
     session: SessionDep, plan: PlanDep, response: Response, data: PlanApprove | None = None
-) -> object:
+) -> ActionPlan:
     """Approve a draft plan: record the date and the approving body."""
     svc.approve_plan(session, plan, data or PlanApprove(), today())
     set_etag(response, plan.version)
@@ -121,7 +121,7 @@ def list_initiatives(
 )
 def create_initiative(
     session: SessionDep, plan: PlanDep, data: InitiativeCreate, response: Response
-) -> object:
+) -> Initiative:
     """Add an initiative to a plan."""
     initiative = svc.create_initiative(session, plan, data)
     created(response, f"/api/v1/initiatives/{initiative.id}", initiative.version)
@@ -154,7 +154,7 @@ def list_organizations(session: SessionDep, page: PageDep) -> dict[str, Any]:
 )
 def create_organization(
     session: SessionDep, data: OrganizationCreate, response: Response
-) -> object:
+) -> Organization:
     """Add a partner organisation."""
     organization = svc.create_organization(session, data)
     created(response, f"/api/v1/organizations/{organization.id}")
