@@ -18,7 +18,7 @@ from api.contacts.schemas import (
     PersonRead,
     PersonUpdate,
 )
-from api.kit.common import QueryText
+from api.kit.common import Id, QueryText
 from api.kit.db import SessionDep
 from api.kit.etags import IfMatch, change_if_match, created, set_etag
 from api.kit.paging import Page, PageDep, paginate
@@ -63,12 +63,13 @@ def get_company(company: CompanyDep, response: Response) -> Company:
 )
 def update_company(
     session: SessionDep,
-    company: CompanyDep,
+    company_id: Id,
     data: CompanyUpdate,
     response: Response,
     if_match: IfMatch = None,
 ) -> Company:
     """Change a company's details (If-Match required; the CVR number stays)."""
+    company = contacts.get_company(session, company_id)
     change_if_match(
         response, if_match, company, lambda: contacts.update_company(session, company, data)
     )
@@ -116,12 +117,13 @@ def get_person(person: PersonDep, response: Response) -> Person:
 )
 def update_person(
     session: SessionDep,
-    person: PersonDep,
+    person_id: Id,
     data: PersonUpdate,
     response: Response,
     if_match: IfMatch = None,
 ) -> Person:
     """Change a person's details (If-Match required)."""
+    person = contacts.get_person(session, person_id)
     change_if_match(
         response, if_match, person, lambda: contacts.update_person(session, person, data)
     )

@@ -138,12 +138,13 @@ def get_event(session: SessionDep, event: EventDep, response: Response) -> dict[
 @router.patch("/events/{event_id}", response_model=EventRead, dependencies=[requires(Scope.write)])
 def update_event(
     session: SessionDep,
-    event: EventDep,
+    event_id: Id,
     data: EventUpdate,
     response: Response,
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """Change an event (If-Match required); more capacity moves the waiting list up."""
+    event = svc.get_event(session, event_id)
     change_if_match(response, if_match, event, lambda: svc.update_event(session, event, data))
     return svc.event_with_counts(session, event)
 
@@ -165,11 +166,12 @@ def delete_event(session: SessionDep, event: EventDep) -> None:
 )
 def list_registrations(
     session: SessionDep,
-    event: EventDep,
+    event_id: Id,
     page: PageDep,
     status: RegistrationStatus | None = None,
 ) -> dict[str, Any]:
     """The event's registrations with the people (personal data), in order of registering."""
+    event = svc.get_event(session, event_id)
     body = paginate(session, registrations.list_registrations_query(event, status), page)
     places = registrations.waitlist_positions(session, event)
     body["items"] = [
@@ -189,9 +191,10 @@ def list_registrations(
     dependencies=[requires(Scope.write), requires(Scope.personal_read)],
 )
 def register(
-    session: SessionDep, event: EventDep, data: RegistrationCreate, response: Response
+    session: SessionDep, event_id: Id, data: RegistrationCreate, response: Response
 ) -> RegistrationDetail:
     """Register a person; the same person again returns the existing registration (200)."""
+    event = svc.get_event(session, event_id)
     registration, is_new = registrations.register(session, event, data)
     if not is_new:
         response.status_code = status.HTTP_200_OK
@@ -209,10 +212,11 @@ def register(
     dependencies=[requires(Scope.write), requires(Scope.personal_read)],
 )
 def update_registration(
-    session: SessionDep, event: EventDep, registration_id: Id, data: RegistrationUpdate
+    session: SessionDep, event_id: Id, registration_id: Id, data: RegistrationUpdate
 ) -> Registration:
     """Mark attended, no-show or cancelled (a freed seat goes to the waiting list's first),
     or set the participant type."""
+    event = svc.get_event(session, event_id)
     registration = registrations.get_registration(session, event, registration_id)
     return registrations.update_registration(
         session, event, registration, data.status, data.participant_type
@@ -224,8 +228,9 @@ def update_registration(
     response_model=CheckInResult,
     dependencies=[requires(Scope.write)],
 )
-def check_in(session: SessionDep, event: EventDep, data: CheckIn) -> CheckInResult:
+def check_in(session: SessionDep, event_id: Id, data: CheckIn) -> CheckInResult:
     """Check people in at the door, one or many; all or nothing."""
+    event = svc.get_event(session, event_id)
     checked, already = registrations.check_in(session, event, data.person_ids)
     return CheckInResult(checked_in=checked, already=already)
 
@@ -289,7 +294,7 @@ def _download(event: Event, extension: str) -> dict[str, str]:
 )
 def import_registrations(
     session: SessionDep,
-    event: EventDep,
+    event_id: Id,
     file: Annotated[UploadFile, File(description="The sign-up list: CSV or XLSX, at most 10 MB.")],
     mapping: Annotated[
         str | None,
@@ -301,6 +306,7 @@ def import_registrations(
     dry_run: Annotated[bool, Query(description="Report what would happen; write nothing.")] = False,
 ) -> signups.SignupImportReport:
     """Import a sign-up list into the event's registrations, reporting each row's outcome."""
+    event = svc.get_event(session, event_id)
     signups.ensure_open(event)  # before reading: no point fixing a file for a cancelled event
     columns = signups.parse_mapping(mapping)
     data = signups.read_upload(file.file)
@@ -318,10 +324,11 @@ def import_registrations(
 )
 def export_participants_csv(
     session: WritingSessionDep,
-    event: EventDep,
+    event_id: Id,
     include_cancelled: Annotated[bool, Query(description="Also list cancellations.")] = False,
 ) -> CSVResponse:
     """Download the event's participant list as CSV (personal data)."""
+    event = svc.get_event(session, event_id)
     content = export.export_participants(session, event, "csv", include_cancelled=include_cancelled)
     return CSVResponse(content, headers=_download(event, "csv"))
 
@@ -334,10 +341,11 @@ def export_participants_csv(
 )
 def export_participants_xlsx(
     session: WritingSessionDep,
-    event: EventDep,
+    event_id: Id,
     include_cancelled: Annotated[bool, Query(description="Also list cancellations.")] = False,
 ) -> XLSXResponse:
     """Download the event's participant list as an XLSX workbook (personal data)."""
+    event = svc.get_event(session, event_id)
     content = export.export_participants(
         session, event, "xlsx", include_cancelled=include_cancelled
     )

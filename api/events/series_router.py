@@ -10,7 +10,7 @@ from api.events import series as svc
 from api.events.deps import SeriesDep
 from api.events.models import EventSeries
 from api.events.schemas import EventSeriesCreate, EventSeriesRead, EventSeriesUpdate
-from api.kit.common import QueryText
+from api.kit.common import Id, QueryText
 from api.kit.db import SessionDep
 from api.kit.etags import IfMatch, change_if_match, created, set_etag
 from api.kit.paging import Page, PageDep, paginate
@@ -81,12 +81,13 @@ def get_series(session: SessionDep, series: SeriesDep, response: Response) -> di
 )
 def update_series(
     session: SessionDep,
-    series: SeriesDep,
+    series_id: Id,
     data: EventSeriesUpdate,
     response: Response,
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """Rename or describe a series (If-Match required); its key and its figures stay."""
+    series = svc.get_series(session, series_id)
     change_if_match(response, if_match, series, lambda: svc.update_series(session, series, data))
     return _one(session, series)
 

@@ -91,12 +91,13 @@ def get_programme(programme: ProgrammeDep, response: Response) -> GrantProgramme
 )
 def update_programme(
     session: SessionDep,
-    programme: ProgrammeDep,
+    programme_id: Id,
     data: ProgrammeUpdate,
     response: Response,
     if_match: IfMatch = None,
 ) -> GrantProgramme:
     """Change a programme's name, operator, theme or description (If-Match required)."""
+    programme = svc.get_programme(session, programme_id)
     change_if_match(
         response, if_match, programme, lambda: svc.update_programme(session, programme, data)
     )

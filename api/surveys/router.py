@@ -8,6 +8,7 @@ import api.kit.imports as imports
 from api.auth.deps import CurrentActor, requires
 from api.auth.permissions import Scope
 from api.kit.clock import today
+from api.kit.common import Id
 from api.kit.db import SessionDep
 from api.kit.etags import IfMatch, change_if_match, created, set_etag
 from api.kit.imports import parse_mapping
@@ -81,12 +82,13 @@ def get_survey(session: SessionDep, survey: SurveyDep, response: Response) -> Su
 )
 def update_survey(
     session: SessionDep,
-    survey: SurveyDep,
+    survey_id: Id,
     data: SurveyUpdate,
     response: Response,
     if_match: IfMatch = None,
 ) -> SurveyRead:
     """Change a survey's title, description or event (If-Match required)."""
+    survey = svc.get_survey(session, survey_id)
     change_if_match(response, if_match, survey, lambda: svc.update_survey(session, survey, data))
     return _read(session, survey)
 
@@ -111,7 +113,7 @@ def delete_survey(session: SessionDep, survey: SurveyDep) -> None:
 )
 def import_answers(
     session: SessionDep,
-    survey: SurveyDep,
+    survey_id: Id,
     file: Annotated[UploadFile, File(description="The survey tool's export: CSV or XLSX.")],
     mapping: Annotated[
         str | None,
@@ -123,6 +125,7 @@ def import_answers(
     dry_run: Annotated[bool, Query(description="Report what would happen; write nothing.")] = False,
 ) -> SurveyImportReport:
     """Import answers, one row a respondent and one column a question, reporting each row."""
+    survey = svc.get_survey(session, survey_id)
     columns = parse_mapping(mapping, importer.mapping_fields(survey))
     upload = importer.read_answers(
         survey, file.file, filename=file.filename, content_type=file.content_type, mapping=columns
@@ -135,8 +138,9 @@ def import_answers(
     response_model=Page[SurveyImportRead],
     dependencies=[requires(Scope.read)],
 )
-def list_imports(session: SessionDep, survey: SurveyDep, page: PageDep) -> dict[str, Any]:
+def list_imports(session: SessionDep, survey_id: Id, page: PageDep) -> dict[str, Any]:
     """The survey's applied imports, newest first."""
+    survey = svc.get_survey(session, survey_id)
     return paginate(session, svc.list_imports_query(survey.id), page, SurveyImport.imported_at)
 
 
